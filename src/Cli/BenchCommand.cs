@@ -1,4 +1,6 @@
 using System.CommandLine;
+using CompilerLLM.Corpus;
+using CompilerLLM.Measurement;
 
 namespace CompilerLLM.Cli;
 
@@ -6,7 +8,42 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Measure model + analysis throughput and memory");
+        var files = new Argument<string[]>("files") { Description = "Assembly files to measure (default: a csmith corpus built in the cache)", Arity = ArgumentArity.ZeroOrMore };
+        var csmith = new Option<int>("--csmith") { Description = "Number of csmith programs for the default corpus (compiled at -O0, -O2, -O3)", DefaultValueFactory = _ => 12 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed passes; the fastest is reported", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Measure the assembly model + analyses: instructions/second (single thread) and bytes per instruction")
+        {
+            files, csmith, iterations,
+        };
+        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(files) ?? [], parse.GetValue(csmith), parse.GetValue(iterations))));
         return command;
+    }
+
+    private static int Run(string[] files, int csmithCount, int iterations)
+    {
+        if (files.Length == 0)
+        {
+            var builder = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(Environment.CurrentDirectory), "bench"));
+            var list = new List<string>();
+            var flagSets = GccFlagSet.RoundTripMatrix.Where(f => f.Name is "O0" or "O2" or "O3").ToList();
+            for (int seed = 1; seed <= csmithCount; seed++)
+            {
+                string c = builder.Csmith(seed);
+                foreach (var flags in flagSets) list.Add(builder.Assembly(c, flags));
+            }
+            files = [.. list];
+            Console.Error.WriteLine($"bench: corpus of {files.Length} files from {csmithCount} csmith programs in {builder.CacheDirectory}");
+        }
+        var r = ModelBenchmark.Run(files, Math.Max(1, iterations), m => Console.Error.WriteLine("bench: " + m));
+        Console.WriteLine($"files                 {r.Files}");
+        Console.WriteLine($"lines                 {r.Lines}");
+        Console.WriteLine($"instructions          {r.Instructions}");
+        Console.WriteLine($"as -aln (external)    {r.AssemblerSeconds:F2} s  ({r.Instructions / r.AssemblerSeconds / 1e6:F2} M instr/s)");
+        Console.WriteLine($"model                 {r.ModelSeconds:F3} s  ({r.Instructions / r.ModelSeconds / 1e6:F2} M instr/s)");
+        Console.WriteLine($"analyses              {r.AnalysisSeconds:F3} s  ({r.Instructions / r.AnalysisSeconds / 1e6:F2} M instr/s)");
+        Console.WriteLine($"allocated             {r.AllocatedBytesPerInstruction:F0} bytes/instruction (transient)");
+        Console.WriteLine($"retained: source text {r.SourceBytesPerInstruction:F0}, model incl. text {r.ModelBytesPerInstruction:F0}, model+analyses {r.RetainedBytesPerInstruction:F0} bytes/instruction");
+        Console.WriteLine($"bench: {r.Instructions} instructions, {r.InstructionsPerSecond / 1e6:F2} M instructions/s (model+analyses, 1 thread), {r.RetainedBytesPerInstruction:F0} bytes/instruction retained");
+        return 0;
     }
 }

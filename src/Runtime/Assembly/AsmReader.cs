@@ -65,23 +65,24 @@ public static class AsmReader
         public required string Path;
         public required string Source;
         public required AsmLine[] Lines;
-        public required string?[] Reasons;
+        public readonly Dictionary<int, string> Reasons = [];
         public required IReadOnlyList<AsmSection> Sections;
-        public readonly HashSet<string> FunctionNames = [];
+        public readonly HashSet<string> FunctionNames = new(StringComparer.Ordinal);
         public readonly Dictionary<string, int> SizeLines = [];
-        public readonly Dictionary<string, int> LabelLines = [];
-        public readonly HashSet<string> AddressTaken = [];
+        public readonly Dictionary<string, int> LabelLines = new(StringComparer.Ordinal);
+        public readonly HashSet<string> AddressTaken = new(StringComparer.Ordinal);
+        public HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AddressTakenLookup => AddressTaken.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private static ScanResult Scan(string path, string source)
     {
-        var lineList = new List<AsmLine>(source.Length / 16);
-        var tracker = new SectionTracker();
-        var reasons = new List<string?>(source.Length / 16);
         var text = source.AsSpan();
-        var scanPartial = new ScanResult { Path = path, Source = source, Lines = [], Reasons = [], Sections = tracker.Sections };
+        int lineCount = text.Count('\n') + (text.Length > 0 && text[^1] != '\n' ? 1 : 0);
+        var lines = new AsmLine[lineCount];
+        var tracker = new SectionTracker();
+        var scanPartial = new ScanResult { Path = path, Source = source, Lines = lines, Sections = tracker.Sections };
         bool inlineAsm = false;
-        int pos = 0;
+        int pos = 0, lineIndex = 0;
         while (pos < text.Length)
         {
             int nl = text[pos..].IndexOf('\n');
@@ -90,15 +91,13 @@ public static class AsmReader
             int len = end - pos;
             if (len > 0 && text[pos + len - 1] == '\r') len--;
             var line = text.Slice(pos, len);
-            int lineIndex = lineList.Count;
             string? reason = null;
             var kind = Classify(scanPartial, tracker, line, lineIndex, ref inlineAsm, ref reason);
-            lineList.Add(new AsmLine(pos, len, kind, (short)tracker.Current, -1, -1));
-            reasons.Add(reason);
+            lines[lineIndex] = new AsmLine(pos, len, kind, (short)tracker.Current, -1);
+            if (reason is not null) scanPartial.Reasons[lineIndex] = reason;
+            lineIndex++;
             pos = next;
         }
-        scanPartial.Lines = [.. lineList];
-        scanPartial.Reasons = [.. reasons];
         return scanPartial;
     }
 
@@ -208,7 +207,7 @@ public static class AsmReader
             {
                 int j = i;
                 while (j < args.Length && GasLexer.IsIdentifierPart(args[j])) j++;
-                scan.AddressTaken.Add(args[i..j].ToString());
+                if (!scan.AddressTakenLookup.Contains(args[i..j])) scan.AddressTaken.Add(args[i..j].ToString());
                 i = j - 1;
             }
         }
@@ -222,7 +221,7 @@ public static class AsmReader
         var reasons = scan.Reasons;
         var listing = GasListing.Parse(listingText, lines.Length);
         var sectionMap = MapSections(scan.Sections, obj);
-        var symbols = new Dictionary<string, int>(obj.Symbols.Count);
+        var symbols = new Dictionary<string, int>(obj.Symbols.Count, StringComparer.Ordinal);
         for (int s = 1; s < obj.Symbols.Count; s++)
         {
             var sym = obj.Symbols[s];
@@ -247,16 +246,12 @@ public static class AsmReader
                 if (elf > 0 && scan.Sections[section].IsExecutable && listing.OffsetOf(i) >= 0 && !listing.BytesOf(i).IsEmpty
                     && !IsAlignment(scan.Source.AsSpan(line.Start, line.Length)))
                 {
-                    line = line with { Kind = LineKind.Verbatim, Offset = listing.OffsetOf(i) };
+                    line = line with { Kind = LineKind.Verbatim };
                     reasons[i] = "data emitted into code";
                 }
                 continue;
             }
-            if (line.Kind != LineKind.Instruction)
-            {
-                if (line.Kind == LineKind.Verbatim) line = line with { Offset = listing.OffsetOf(i) };
-                continue;
-            }
+            if (line.Kind != LineKind.Instruction) continue;
             int offset = listing.OffsetOf(i);
             AsmInstruction model = default;
             string? why = elf == -1 ? "its section cannot be followed (subsection or unknown directive)"
@@ -265,12 +260,12 @@ public static class AsmReader
                 : context.TryModel(i, elf, offset, listing.BytesOf(i), out model);
             if (why is null)
             {
-                line = line with { Offset = offset, Instruction = instructions.Count };
+                line = line with { Instruction = instructions.Count };
                 instructions.Add(model);
             }
             else
             {
-                line = line with { Kind = LineKind.Verbatim, Offset = offset };
+                line = line with { Kind = LineKind.Verbatim };
                 reasons[i] = why;
             }
         }
@@ -285,12 +280,9 @@ public static class AsmReader
             }
         }
 
-        var diagnostics = new List<AsmDiagnostic>();
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (reasons[i] is { } r)
-                diagnostics.Add(new AsmDiagnostic(scan.Path, i + 1, r, scan.Source.Substring(lines[i].Start, lines[i].Length)));
-        }
+        var diagnostics = new List<AsmDiagnostic>(reasons.Count);
+        foreach (var (i, r) in reasons.OrderBy(kv => kv.Key))
+            diagnostics.Add(new AsmDiagnostic(scan.Path, i + 1, r, scan.Source.Substring(lines[i].Start, lines[i].Length)));
         var functions = FindFunctions(scan);
         return new AsmFile(scan.Path, scan.Source, lines, [.. instructions], scan.Sections, functions, diagnostics, scan.AddressTaken);
     }
@@ -351,7 +343,7 @@ public static class AsmReader
             {
                 var l = lines[i];
                 if (l.Section != section || owned[i]) continue;
-                if (i > first && l.Kind == LineKind.Label && scan.FunctionNames.Contains(scan.Source.AsSpan(l.Start, l.Length).Trim().TrimEnd(':').ToString()))
+                if (i > first && l.Kind == LineKind.Label && scan.FunctionNames.GetAlternateLookup<ReadOnlySpan<char>>().Contains(scan.Source.AsSpan(l.Start, l.Length).Trim().TrimEnd(':')))
                     break; // another function starts before this one's .size
                 if (l.Kind is LineKind.Label or LineKind.Instruction or LineKind.Verbatim)
                 {

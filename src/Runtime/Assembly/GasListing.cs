@@ -41,7 +41,7 @@ internal sealed class GasListing
         var byteStart = new int[sourceLineCount];
         var byteCount = new byte[sourceLineCount];
         Array.Fill(offset, -1);
-        var bytes = new List<byte>(listing.Length / 8);
+        var bytes = new ByteBuffer(listing.Length / 4);
 
         int pos = 0;
         while (pos < listing.Length)
@@ -51,10 +51,10 @@ internal sealed class GasListing
             pos = eol < 0 ? listing.Length : pos + eol + 1;
             ParseRow(row, offset, byteStart, byteCount, bytes);
         }
-        return new GasListing(offset, byteStart, byteCount, bytes.ToArray());
+        return new GasListing(offset, byteStart, byteCount, bytes.Array);
     }
 
-    private static void ParseRow(ReadOnlySpan<char> row, int[] offset, int[] byteStart, byte[] byteCount, List<byte> bytes)
+    private static void ParseRow(ReadOnlySpan<char> row, int[] offset, int[] byteStart, byte[] byteCount, ByteBuffer bytes)
     {
         int i = GasLexer.SkipSpaces(row, 0);
         int lineNo = 0, digits = 0;
@@ -97,6 +97,18 @@ internal sealed class GasListing
             bytes.Add((byte)(HexValue(row[i]) * 16 + HexValue(row[i + 1])));
             byteCount[line]++;
             i += 2;
+        }
+    }
+
+    private sealed class ByteBuffer(int capacity)
+    {
+        public byte[] Array = new byte[Math.Max(capacity, 16)];
+        public int Count;
+
+        public void Add(byte b)
+        {
+            if (Count == Array.Length) System.Array.Resize(ref Array, Array.Length * 2);
+            Array[Count++] = b;
         }
     }
 

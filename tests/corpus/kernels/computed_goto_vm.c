@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPS 700000 /* loop trips of the bytecode program per run */
+#define REPS 1500000 /* loop trips of the bytecode program per run */
 #define RUNS 4
 
 enum { LI, MOV, ADD, SUB, MUL, XOR, AND, SHL, SHR, ADDI, LOAD, STORE, JNZ, JLT, HALT, NOPS };
@@ -67,7 +67,7 @@ int main(void)
         /* 12 */ {MUL, 6, 5, 1, 0},
         /* 13 */ {ADD, 2, 2, 6, 0},
         /* 14 */ {AND, 6, 0, 0, 7},
-        /* 15 */ {JLT, 6, 7, 17, 0},   /* r7 == 3: skip the odd branch 5/8 of the time */
+        /* 15 */ {JLT, 6, 7, 0, 17},   /* r7 == 3: skip the next insn 3/8 of the time */
         /* 16 */ {ADDI, 2, 2, 0, 0x1234},
         /* 17 */ {SUB, 2, 2, 4, 0},
         /* 18 */ {ADDI, 1, 1, 0, -1},

@@ -1,0 +1,215 @@
+using Iced.Intel;
+using CompilerLLM.Assembly;
+
+namespace CompilerLLM.Analysis;
+
+/// <summary>How control leaves the function at the end of a block, which decides what is live there.</summary>
+public enum BlockExit : byte
+{
+    /// <summary>Control stays in the function (or never continues, after a no-return call).</summary>
+    None,
+    /// <summary><c>ret</c>: return values and callee-saved registers are live.</summary>
+    Return,
+    /// <summary>A jump to another function: its arguments and our callee-saved registers are live.</summary>
+    TailCall,
+    /// <summary>Somewhere we cannot see (a label outside the function, falling off the end): everything is live.</summary>
+    Unknown,
+}
+
+/// <summary>A maximal straight-line run of a function's nodes (instructions and verbatim lines).</summary>
+public sealed class BasicBlock
+{
+    internal BasicBlock(int index, int firstNode) { Index = index; FirstNode = firstNode; }
+
+    public int Index { get; }
+    /// <summary>First node (index into <see cref="ControlFlowGraph.Nodes"/>).</summary>
+    public int FirstNode { get; }
+    public int NodeCount { get; internal set; }
+    public int EndNode => FirstNode + NodeCount;
+    public List<string> Labels { get; } = [];
+    public List<int> Successors { get; } = [];
+    public List<int> Predecessors { get; } = [];
+    public BlockExit Exit { get; internal set; }
+    /// <summary>Line of the block's first label or node, for messages.</summary>
+    public int FirstLine { get; internal set; }
+}
+
+/// <summary>
+/// Basic blocks and edges of one function: direct branches resolved by label, indirect jumps to
+/// every address-taken label of the function (jump tables, computed goto) or, when it has none, a
+/// tail call; <c>ret</c>, tail calls and jumps out of the function as exits; no-return calls end
+/// their block with no successor.
+/// </summary>
+public sealed class ControlFlowGraph
+{
+    private ControlFlowGraph(AsmFile file, AsmFunction function, int[] nodes, BasicBlock[] blocks)
+    {
+        File = file;
+        Function = function;
+        Nodes = nodes;
+        Blocks = blocks;
+    }
+
+    public AsmFile File { get; }
+    public AsmFunction Function { get; }
+    /// <summary>The function's instruction and verbatim lines, in order; blocks are ranges of these.</summary>
+    public int[] Nodes { get; }
+    public BasicBlock[] Blocks { get; }
+
+    public static ControlFlowGraph Build(AsmFile file, AsmFunction function)
+    {
+        var nodes = new List<int>(function.Lines.Length);
+        var blocks = new List<BasicBlock>();
+        var labelBlock = new Dictionary<string, int>();
+        BasicBlock? current = null;
+        bool endAfterPrevious = false;
+        foreach (int line in function.Lines)
+        {
+            var kind = file.Lines[line].Kind;
+            if (kind == LineKind.Label)
+            {
+                if (current is null || current.NodeCount > 0 || endAfterPrevious)
+                {
+                    current = NewBlock(blocks, nodes.Count, line);
+                    endAfterPrevious = false;
+                }
+                string name = file.LabelName(line);
+                current.Labels.Add(name);
+                labelBlock.TryAdd(name, current.Index);
+                continue;
+            }
+            if (current is null || endAfterPrevious)
+            {
+                current = NewBlock(blocks, nodes.Count, line);
+                endAfterPrevious = false;
+            }
+            nodes.Add(line);
+            current.NodeCount++;
+            if (kind == LineKind.Instruction && EndsBlock(file, file.Instructions[file.Lines[line].Instruction]))
+                endAfterPrevious = true;
+        }
+
+        var nodeArray = nodes.ToArray();
+        var blockArray = blocks.ToArray();
+        var indirectTargets = new List<int>();
+        foreach (var (name, block) in labelBlock)
+        {
+            if (file.AddressTakenLabels.Contains(name)) indirectTargets.Add(block);
+        }
+        indirectTargets.Sort();
+
+        for (int b = 0; b < blockArray.Length; b++)
+        {
+            var block = blockArray[b];
+            int fallthrough = b + 1 < blockArray.Length ? b + 1 : -1;
+            if (block.NodeCount == 0)
+            {
+                AddFallthrough(block, fallthrough);
+                continue;
+            }
+            int lastLine = nodeArray[block.EndNode - 1];
+            var last = file.Lines[lastLine];
+            if (last.Kind != LineKind.Instruction)
+            {
+                AddFallthrough(block, fallthrough);
+                continue;
+            }
+            var asm = file.Instructions[last.Instruction];
+            var instruction = asm.Instruction;
+            switch (instruction.FlowControl)
+            {
+                case FlowControl.UnconditionalBranch:
+                    AddBranchTarget(file, asm, block, labelBlock);
+                    break;
+                case FlowControl.ConditionalBranch:
+                case FlowControl.XbeginXabortXend when instruction.Mnemonic == Mnemonic.Xbegin:
+                    AddBranchTarget(file, asm, block, labelBlock);
+                    AddFallthrough(block, fallthrough);
+                    break;
+                case FlowControl.IndirectBranch:
+                    foreach (int t in indirectTargets) AddEdge(block, t);
+                    block.Exit = BlockExit.TailCall;
+                    break;
+                case FlowControl.Return:
+                    block.Exit = BlockExit.Return;
+                    break;
+                case FlowControl.Exception:
+                case FlowControl.Call when IsNoReturnCall(file, asm):
+                    break;
+                default:
+                    AddFallthrough(block, fallthrough);
+                    break;
+            }
+        }
+        foreach (var block in blockArray)
+        {
+            foreach (int s in block.Successors) blockArray[s].Predecessors.Add(block.Index);
+        }
+        return new ControlFlowGraph(file, function, nodeArray, blockArray);
+    }
+
+    private static BasicBlock NewBlock(List<BasicBlock> blocks, int firstNode, int line)
+    {
+        var block = new BasicBlock(blocks.Count, firstNode) { FirstLine = line };
+        blocks.Add(block);
+        return block;
+    }
+
+    private static bool EndsBlock(AsmFile file, in AsmInstruction asm) => asm.Instruction.FlowControl switch
+    {
+        FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch
+            or FlowControl.Return or FlowControl.Exception => true,
+        FlowControl.XbeginXabortXend => asm.Instruction.Mnemonic == Mnemonic.Xbegin,
+        FlowControl.Call => IsNoReturnCall(file, asm),
+        _ => false,
+    };
+
+    private static bool IsNoReturnCall(AsmFile file, in AsmInstruction asm)
+    {
+        var target = asm.SymbolFor(OperandField.BranchTarget);
+        if (!target.IsPresent) return false;
+        var name = SymbolName(file.TextOf(target), out _);
+        return SysVAbi.IsNoReturn(name);
+    }
+
+    /// <summary>The symbol a target expression names; <paramref name="plain"/> is false when it has an offset.</summary>
+    private static ReadOnlySpan<char> SymbolName(ReadOnlySpan<char> text, out bool plain)
+    {
+        text = text.Trim();
+        int i = 0;
+        while (i < text.Length && GasLexer.IsIdentifierPart(text[i])) i++;
+        var name = text[..i];
+        var rest = text[i..];
+        if (rest.StartsWith("@PLT")) rest = rest[4..];
+        plain = rest.IsEmpty;
+        return name;
+    }
+
+    private static void AddBranchTarget(AsmFile file, in AsmInstruction asm, BasicBlock block, Dictionary<string, int> labelBlock)
+    {
+        var target = asm.SymbolFor(OperandField.BranchTarget);
+        if (!target.IsPresent)
+        {
+            block.Exit = BlockExit.Unknown;
+            return;
+        }
+        var name = SymbolName(file.TextOf(target), out bool plain);
+        if (plain && labelBlock.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int b))
+            AddEdge(block, b);
+        else if (plain && !name.StartsWith(".L"))
+            block.Exit = BlockExit.TailCall;
+        else
+            block.Exit = BlockExit.Unknown;
+    }
+
+    private static void AddFallthrough(BasicBlock block, int next)
+    {
+        if (next >= 0) AddEdge(block, next);
+        else block.Exit = BlockExit.Unknown;
+    }
+
+    private static void AddEdge(BasicBlock block, int target)
+    {
+        if (!block.Successors.Contains(target)) block.Successors.Add(target);
+    }
+}

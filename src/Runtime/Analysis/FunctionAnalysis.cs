@@ -1,0 +1,50 @@
+using CompilerLLM.Assembly;
+
+namespace CompilerLLM.Analysis;
+
+/// <summary>
+/// Everything the rewrite engine asks about one function: its CFG, each node's effects, and
+/// liveness. Dependence graphs are built per block on demand (most blocks are never scheduled).
+/// </summary>
+public sealed class FunctionAnalysis
+{
+    private readonly InstructionEffects[] _effects;
+    private readonly List<MemoryAccess> _memory;
+    private readonly DependenceGraph?[] _dependences;
+
+    private FunctionAnalysis(AsmFile file, ControlFlowGraph cfg, InstructionEffects[] effects, List<MemoryAccess> memory, Liveness liveness)
+    {
+        File = file;
+        Cfg = cfg;
+        _effects = effects;
+        _memory = memory;
+        Liveness = liveness;
+        _dependences = new DependenceGraph?[cfg.Blocks.Length];
+    }
+
+    public AsmFile File { get; }
+    public ControlFlowGraph Cfg { get; }
+    public Liveness Liveness { get; }
+    public ReadOnlySpan<InstructionEffects> Effects => _effects;
+    public IReadOnlyList<MemoryAccess> Memory => _memory;
+
+    public static FunctionAnalysis Analyze(AsmFile file, AsmFunction function, EffectsBuilder? builder = null)
+    {
+        var cfg = ControlFlowGraph.Build(file, function);
+        builder ??= new EffectsBuilder();
+        builder.TakeMemory();
+        var effects = new InstructionEffects[cfg.Nodes.Length];
+        for (int i = 0; i < effects.Length; i++)
+        {
+            var line = file.Lines[cfg.Nodes[i]];
+            effects[i] = line.Kind == LineKind.Instruction
+                ? builder.Compute(file.Instructions[line.Instruction])
+                : EffectsBuilder.VerbatimEffects;
+        }
+        var memory = builder.TakeMemory();
+        return new FunctionAnalysis(file, cfg, effects, memory, Liveness.Compute(cfg, effects));
+    }
+
+    public DependenceGraph Dependences(int block) =>
+        _dependences[block] ??= DependenceGraph.Build(File, Cfg, Cfg.Blocks[block], _effects, _memory);
+}

@@ -1,0 +1,227 @@
+using Iced.Intel;
+using CompilerLLM.Assembly;
+
+namespace CompilerLLM.Analysis;
+
+/// <summary>Closed set of reasons an instruction is ordered against everything around it.</summary>
+public enum BarrierKind : byte
+{
+    None,
+    /// <summary>A line kept verbatim: its effects are unknown.</summary>
+    Verbatim,
+    /// <summary>A call: the callee may read or write any memory, and TLS call sequences must stay intact.</summary>
+    Call,
+    /// <summary>The block's control transfer, which must stay last.</summary>
+    ControlFlow,
+    /// <summary>Locked, fencing, serializing or system instructions; <c>endbr64</c> which must stay first.</summary>
+    Ordering,
+}
+
+/// <summary>One memory access of an instruction, in the terms the dependence graph needs.</summary>
+public readonly record struct MemoryAccess(Register Base, Register Index, int Scale, long Displacement, int Size, bool Reads, bool Writes, Register Segment, int SymbolStart, int SymbolLength)
+{
+    public bool HasSymbol => SymbolLength > 0;
+}
+
+/// <summary>
+/// What one instruction reads and writes. <see cref="Uses"/> includes locations only partly
+/// written (a byte write, a conditional write, a legacy-SSE write keeping the upper lanes), since
+/// their old value survives; <see cref="Kills"/> are locations whose old value is fully replaced.
+/// </summary>
+public readonly record struct InstructionEffects(
+    LocationSet Uses,
+    LocationSet Kills,
+    LocationSet Writes,
+    BarrierKind Barrier,
+    int MemoryStart,
+    int MemoryCount);
+
+/// <summary>
+/// Computes <see cref="InstructionEffects"/> from Iced's <see cref="InstructionInfo"/>, adding
+/// what Iced leaves to the ABI (calls, returns) and to architectural corner cases Iced reports as
+/// plain writes (shift/rotate flags when the count may be 0).
+/// </summary>
+public sealed class EffectsBuilder
+{
+    private readonly InstructionInfoFactory _factory = new();
+    private List<MemoryAccess> _memory = [];
+
+    /// <summary>Memory accesses computed since the last <see cref="TakeMemory"/>; <see cref="InstructionEffects.MemoryStart"/> indexes here.</summary>
+    public List<MemoryAccess> Memory => _memory;
+
+    /// <summary>Hands over the accesses collected so far and starts a new list.</summary>
+    public List<MemoryAccess> TakeMemory()
+    {
+        var taken = _memory;
+        _memory = [];
+        return taken;
+    }
+
+    public static InstructionEffects VerbatimEffects =>
+        new(LocationSet.All, LocationSet.Empty, LocationSet.All, BarrierKind.Verbatim, 0, 0);
+
+    public InstructionEffects Compute(in AsmInstruction asm)
+    {
+        var instruction = asm.Instruction;
+        var info = _factory.GetInfo(instruction);
+        var uses = LocationSet.Empty;
+        var kills = LocationSet.Empty;
+        var writes = LocationSet.Empty;
+
+        foreach (var used in info.GetUsedRegisters())
+        {
+            var access = used.Access;
+            if (access is OpAccess.None or OpAccess.NoMemAccess) continue;
+            if (!Map(used.Register, out var whole, out var killedByWrite, instruction.Encoding)) continue;
+            switch (access)
+            {
+                case OpAccess.Read:
+                case OpAccess.CondRead:
+                    uses |= whole;
+                    break;
+                case OpAccess.Write:
+                    writes |= whole;
+                    kills |= killedByWrite;
+                    uses |= whole - killedByWrite; // a partial write keeps the rest of the old value
+                    break;
+                default: // ReadWrite, CondWrite, ReadCondWrite
+                    uses |= whole;
+                    writes |= whole;
+                    break;
+            }
+        }
+
+        var flagsRead = Location.FromRflags(instruction.RflagsRead);
+        var flagsWritten = Location.FromRflags(instruction.RflagsModified);
+        uses |= flagsRead;
+        writes |= flagsWritten;
+        if (FlagsWrittenOnlyIfCountNonZero(instruction)) uses |= flagsWritten;
+        else kills |= flagsWritten;
+
+        var barrier = BarrierKind.None;
+        switch (instruction.FlowControl)
+        {
+            case FlowControl.Call:
+            case FlowControl.IndirectCall:
+                uses |= SysVAbi.CallUses;
+                kills |= SysVAbi.CallClobbers;
+                writes |= SysVAbi.CallClobbers;
+                barrier = BarrierKind.Call;
+                break;
+            case FlowControl.Return:
+                uses |= SysVAbi.ReturnUses;
+                barrier = BarrierKind.ControlFlow;
+                break;
+            case FlowControl.Next:
+                if (IsOrdering(instruction)) barrier = BarrierKind.Ordering;
+                break;
+            default:
+                barrier = BarrierKind.ControlFlow;
+                break;
+        }
+        // x87 state is one location that is never fully replaced.
+        kills -= LocationSet.Of(Location.X87);
+
+        int memoryStart = _memory.Count;
+        foreach (var m in info.GetUsedMemory())
+        {
+            bool reads = m.Access is OpAccess.Read or OpAccess.CondRead or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
+            bool writesMemory = m.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
+            if (!reads && !writesMemory) continue;
+            int size = m.MemorySize == MemorySize.Unknown ? 0 : m.MemorySize.GetSize();
+            var symbol = asm.SymbolFor(OperandField.Displacement);
+            _memory.Add(new MemoryAccess(m.Base, m.Index, m.Scale, (long)m.Displacement, size, reads, writesMemory, m.Segment,
+                symbol.TextStart, symbol.TextLength));
+        }
+        return new InstructionEffects(uses, kills, writes, barrier, memoryStart, _memory.Count - memoryStart);
+    }
+
+    /// <summary>Maps an Iced register to locations; <paramref name="killed"/> is what a plain write fully replaces.</summary>
+    internal static bool Map(Register register, out LocationSet whole, out LocationSet killed, EncodingKind encoding)
+    {
+        whole = killed = LocationSet.Empty;
+        if (register.IsGPR())
+        {
+            int n = register.GetFullRegister() - Register.RAX;
+            if ((uint)n >= 16) return false;
+            whole = LocationSet.Of(Location.GprBase + n);
+            // 32-bit writes zero-extend; 8/16-bit writes merge.
+            if (register.GetSize() >= 4) killed = whole;
+            return true;
+        }
+        if (register.IsVectorRegister())
+        {
+            int n = register.GetNumber();
+            var low = LocationSet.Of(Location.VectorLowBase + n);
+            var high = LocationSet.Of(Location.VectorHighBase + n);
+            if (register.IsXMM())
+            {
+                whole = low;
+                // VEX/EVEX writes to xmm zero the upper bits; legacy SSE keeps them.
+                killed = encoding == EncodingKind.Legacy ? low : low | high;
+                if (encoding != EncodingKind.Legacy) whole = low | high;
+            }
+            else
+            {
+                whole = low | high;
+                killed = whole;
+            }
+            return true;
+        }
+        if (register.IsK())
+        {
+            whole = killed = LocationSet.Of(Location.MaskBase + (register - Register.K0));
+            return true;
+        }
+        if (register >= Register.ST0 && register <= Register.ST7)
+        {
+            whole = LocationSet.Of(Location.X87);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Shifts and rotates leave the flags untouched when the masked count is zero.</summary>
+    private static bool FlagsWrittenOnlyIfCountNonZero(in Instruction instruction)
+    {
+        switch (instruction.Mnemonic)
+        {
+            case Mnemonic.Shl: case Mnemonic.Sal: case Mnemonic.Shr: case Mnemonic.Sar:
+            case Mnemonic.Rol: case Mnemonic.Ror: case Mnemonic.Rcl: case Mnemonic.Rcr:
+            case Mnemonic.Shld: case Mnemonic.Shrd:
+                break;
+            default:
+                return false;
+        }
+        int countOperand = instruction.OpCount - 1;
+        var kind = instruction.GetOpKind(countOperand);
+        if (kind == OpKind.Register) return true; // %cl
+        if (kind is OpKind.Immediate8 or OpKind.Immediate8_2nd)
+        {
+            int mask = instruction.MemorySize == MemorySize.UInt64 || instruction.Op0Register.GetSize() == 8 ? 63 : 31;
+            return (instruction.GetImmediate(countOperand) & (ulong)mask) == 0;
+        }
+        return false; // implicit count of 1
+    }
+
+    private static bool IsOrdering(in Instruction instruction)
+    {
+        if (instruction.HasLockPrefix) return true;
+        switch (instruction.Mnemonic)
+        {
+            case Mnemonic.Mfence: case Mnemonic.Lfence: case Mnemonic.Sfence: case Mnemonic.Cpuid:
+            case Mnemonic.Rdtsc: case Mnemonic.Rdtscp: case Mnemonic.Pause: case Mnemonic.Endbr64:
+            case Mnemonic.Endbr32: case Mnemonic.Xgetbv: case Mnemonic.Rdrand: case Mnemonic.Rdseed:
+            case Mnemonic.Clflush: case Mnemonic.Clflushopt: case Mnemonic.Prefetchw: case Mnemonic.Serialize:
+            case Mnemonic.Wbinvd: case Mnemonic.Invlpg: case Mnemonic.Rdpmc: case Mnemonic.Wait:
+            case Mnemonic.Fnstenv: case Mnemonic.Fldenv: case Mnemonic.Fnsave: case Mnemonic.Frstor:
+            case Mnemonic.Ldmxcsr: case Mnemonic.Stmxcsr: case Mnemonic.Vldmxcsr: case Mnemonic.Vstmxcsr:
+            case Mnemonic.Fldcw: case Mnemonic.Fnstcw: case Mnemonic.Xsave: case Mnemonic.Xrstor:
+                return true;
+            case Mnemonic.Xchg:
+                return instruction.Op0Kind == OpKind.Memory || instruction.Op1Kind == OpKind.Memory; // implicitly locked
+            default:
+                return false;
+        }
+    }
+}

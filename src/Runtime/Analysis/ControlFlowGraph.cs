@@ -26,9 +26,24 @@ public sealed class BasicBlock
     public int FirstNode { get; }
     public int NodeCount { get; internal set; }
     public int EndNode => FirstNode + NodeCount;
-    public List<string> Labels { get; } = [];
-    public List<int> Successors { get; } = [];
-    public List<int> Predecessors { get; } = [];
+    private List<string>? _labels;
+    private List<int>? _successors;
+    private List<int>? _predecessors;
+
+    public IReadOnlyList<string> Labels => (IReadOnlyList<string>?)_labels ?? [];
+    public IReadOnlyList<int> Successors => (IReadOnlyList<int>?)_successors ?? [];
+    public IReadOnlyList<int> Predecessors => (IReadOnlyList<int>?)_predecessors ?? [];
+
+    // Most blocks have one label and one or two edges: lists are created on first use and kept exact.
+    internal void AddLabel(string label) => (_labels ??= new List<string>(1)).Add(label);
+
+    internal void AddSuccessor(int block)
+    {
+        _successors ??= new List<int>(2);
+        if (!_successors.Contains(block)) _successors.Add(block);
+    }
+
+    internal void AddPredecessor(int block) => (_predecessors ??= new List<int>(2)).Add(block);
     public BlockExit Exit { get; internal set; }
     /// <summary>Line of the block's first label or node, for messages.</summary>
     public int FirstLine { get; internal set; }
@@ -74,7 +89,7 @@ public sealed class ControlFlowGraph
                     endAfterPrevious = false;
                 }
                 string name = file.LabelName(line);
-                current.Labels.Add(name);
+                current.AddLabel(name);
                 labelBlock.TryAdd(name, current.Index);
                 continue;
             }
@@ -143,7 +158,7 @@ public sealed class ControlFlowGraph
         }
         foreach (var block in blockArray)
         {
-            foreach (int s in block.Successors) blockArray[s].Predecessors.Add(block.Index);
+            foreach (int s in block.Successors) blockArray[s].AddPredecessor(block.Index);
         }
         return new ControlFlowGraph(file, function, nodeArray, blockArray);
     }
@@ -210,6 +225,6 @@ public sealed class ControlFlowGraph
 
     private static void AddEdge(BasicBlock block, int target)
     {
-        if (!block.Successors.Contains(target)) block.Successors.Add(target);
+        block.AddSuccessor(target);
     }
 }

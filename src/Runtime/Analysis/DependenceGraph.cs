@@ -72,7 +72,7 @@ public sealed class DependenceGraph
         ReadOnlySpan<InstructionEffects> nodeEffects, IReadOnlyList<MemoryAccess> memory)
     {
         int n = block.NodeCount;
-        var edges = new List<Dependence>(n * 3);
+        var edges = new List<Dependence>(n * 2 + 4);
         Span<int> lastWriter = stackalloc int[Location.Count];
         lastWriter.Fill(-1);
         // Readers of each location since its last write, as linked lists threaded through one pool.
@@ -95,9 +95,16 @@ public sealed class DependenceGraph
 
             if (e.Barrier != BarrierKind.None)
             {
+                // Everything since the previous barrier goes before this one; everything after goes after it.
+                // Any dependence across it is then implied, so the per-location state starts afresh.
                 for (int i = lastBarrier < 0 ? 0 : lastBarrier; i < j; i++) Add(edges, stamp, slot, i, j, DependenceKind.Order);
+                lastBarrier = j;
+                lastWriter.Fill(-1);
+                readerHead.Fill(-1);
+                memoryNodes.Clear();
+                continue;
             }
-            else if (lastBarrier >= 0) Add(edges, stamp, slot, lastBarrier, j, DependenceKind.Order);
+            if (lastBarrier >= 0) Add(edges, stamp, slot, lastBarrier, j, DependenceKind.Order);
 
             foreach (int l in e.Uses)
             {
@@ -139,9 +146,9 @@ public sealed class DependenceGraph
                 readerHead[l] = -1;
                 if (l < 16) version[l]++;
             }
-            if (e.Barrier != BarrierKind.None) lastBarrier = j;
         }
         // Edges were produced grouped by target in increasing order, as the CSR index needs.
+        if (edges.Count < edges.Capacity * 3 / 4) edges.TrimExcess();
         return new DependenceGraph(n, edges);
     }
 

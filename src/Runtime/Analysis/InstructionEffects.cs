@@ -18,9 +18,40 @@ public enum BarrierKind : byte
 }
 
 /// <summary>One memory access of an instruction, in the terms the dependence graph needs.</summary>
-public readonly record struct MemoryAccess(Register Base, Register Index, int Scale, long Displacement, int Size, bool Reads, bool Writes, Register Segment, int SymbolStart, int SymbolLength)
+public readonly struct MemoryAccess
 {
-    public bool HasSymbol => SymbolLength > 0;
+    // 24 bytes: registers as bytes (Iced's Register values are below 256), flags packed.
+    private readonly long _displacement;
+    private readonly int _symbolStart;
+    private readonly ushort _symbolLength;
+    private readonly ushort _size;
+    private readonly byte _base, _index, _segment, _scaleAndFlags;
+
+    public MemoryAccess(Register @base, Register index, int scale, long displacement, int size, bool reads, bool writes,
+        Register segment, int symbolStart, int symbolLength)
+    {
+        _displacement = displacement;
+        _symbolStart = symbolStart;
+        _symbolLength = (ushort)Math.Min(symbolLength, ushort.MaxValue);
+        _size = (ushort)Math.Min(size, ushort.MaxValue);
+        _base = (byte)@base;
+        _index = (byte)index;
+        _segment = (byte)segment;
+        _scaleAndFlags = (byte)((scale & 0xF) | (reads ? 0x10 : 0) | (writes ? 0x20 : 0));
+    }
+
+    public Register Base => (Register)_base;
+    public Register Index => (Register)_index;
+    public Register Segment => (Register)_segment;
+    public int Scale => _scaleAndFlags & 0xF;
+    public long Displacement => _displacement;
+    /// <summary>Bytes accessed; 0 when unknown (string instructions).</summary>
+    public int Size => _size;
+    public bool Reads => (_scaleAndFlags & 0x10) != 0;
+    public bool Writes => (_scaleAndFlags & 0x20) != 0;
+    public int SymbolStart => _symbolStart;
+    public int SymbolLength => _symbolLength;
+    public bool HasSymbol => _symbolLength > 0;
 }
 
 /// <summary>
@@ -33,8 +64,8 @@ public readonly record struct InstructionEffects(
     LocationSet Kills,
     LocationSet Writes,
     BarrierKind Barrier,
-    int MemoryStart,
-    int MemoryCount);
+    byte MemoryCount,
+    int MemoryStart);
 
 /// <summary>
 /// Computes <see cref="InstructionEffects"/> from Iced's <see cref="InstructionInfo"/>, adding
@@ -133,7 +164,7 @@ public sealed class EffectsBuilder
             _memory.Add(new MemoryAccess(m.Base, m.Index, m.Scale, (long)m.Displacement, size, reads, writesMemory, m.Segment,
                 symbol.TextStart, symbol.TextLength));
         }
-        return new InstructionEffects(uses, kills, writes, barrier, memoryStart, _memory.Count - memoryStart);
+        return new InstructionEffects(uses, kills, writes, barrier, (byte)(_memory.Count - memoryStart), memoryStart);
     }
 
     /// <summary>Maps an Iced register to locations; <paramref name="killed"/> is what a plain write fully replaces.</summary>

@@ -26,6 +26,9 @@ public sealed class AsmPrinter
         o.BranchLeadingZeros = false;
         o.DisplacementLeadingZeros = false;
         o.LeadingZeros = false;
+        // Closer to GCC's own spelling ($-128, not $0xFFFFFFFFFFFFFF80); GAS encodes both alike.
+        o.UppercaseHex = false;
+        o.SignedImmediateOperands = true;
     }
 
     /// <summary>Writes the file. With <paramref name="formatAll"/> every modelled instruction is re-formatted.</summary>

@@ -197,6 +197,7 @@ public static class AsmReader
 
     private static void NoteAddressTaken(ScanResult scan, ReadOnlySpan<char> args)
     {
+        if (!GasLexer.MayContainSymbol(args)) return;
         for (int i = 0; i < args.Length; i++)
         {
             if ((uint)(args[i] - '0') <= 9)
@@ -219,8 +220,17 @@ public static class AsmReader
     {
         var lines = scan.Lines;
         var reasons = scan.Reasons;
-        var listing = GasListing.Parse(listingText, lines.Length);
-        var sectionMap = MapSections(scan.Sections, obj);
+        var sectionMapEarly = MapSections(scan.Sections, obj);
+        var wanted = new bool[lines.Length];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var kind = lines[i].Kind;
+            int sec = lines[i].Section;
+            wanted[i] = kind is LineKind.Instruction or LineKind.Verbatim
+                || (kind == LineKind.Directive && sec >= 0 && sectionMapEarly[sec] > 0 && (obj.Sections[sectionMapEarly[sec]].Flags & 0x4) != 0);
+        }
+        var listing = GasListing.Parse(listingText, wanted);
+        var sectionMap = sectionMapEarly;
         var symbols = new Dictionary<string, int>(obj.Symbols.Count, StringComparer.Ordinal);
         for (int s = 1; s < obj.Symbols.Count; s++)
         {
@@ -279,7 +289,6 @@ public static class AsmReader
                     NoteAddressTaken(scan, scan.Source.AsSpan(sym.TextStart, sym.TextLength));
             }
         }
-
         var diagnostics = new List<AsmDiagnostic>(reasons.Count);
         foreach (var (i, r) in reasons.OrderBy(kv => kv.Key))
             diagnostics.Add(new AsmDiagnostic(scan.Path, i + 1, r, scan.Source.Substring(lines[i].Start, lines[i].Length)));
@@ -363,8 +372,11 @@ public static class AsmReader
         private readonly ScanResult _scan;
         private readonly ElfObject _obj;
         private readonly Dictionary<string, int> _symbols;
-        private readonly Dictionary<int, (byte[] Data, Decoder Decoder, ByteArrayCodeReader Reader, IReadOnlyList<ElfRelocation> Relocs)> _sections = [];
+        private readonly Dictionary<int, (byte[] Data, Decoder Decoder, ByteArrayCodeReader Reader, ElfRelocation[] Relocs)> _sections = [];
         private readonly BufferCodeWriter _writer = new();
+        private readonly Dictionary<BytesKey, bool> _reencodesExactly = [];
+        private int _lastElf = -1;
+        private (byte[] Data, Decoder Decoder, ByteArrayCodeReader Reader, ElfRelocation[] Relocs) _lastSection;
         private readonly Encoder _encoder;
 
         public DecodeContext(ScanResult scan, ElfObject obj, Dictionary<string, int> symbols)
@@ -378,15 +390,18 @@ public static class AsmReader
         public string? TryModel(int lineIndex, int elf, int offset, ReadOnlySpan<byte> listed, out AsmInstruction model)
         {
             model = default;
-            if (!_sections.TryGetValue(elf, out var sec))
+            var sec = _lastSection;
+            if (elf != _lastElf && !_sections.TryGetValue(elf, out sec))
             {
                 var es = _obj.Sections[elf];
                 byte[] data = MemoryMarshal.TryGetArray(es.Data, out var seg) && seg.Offset == 0 && seg.Count == seg.Array!.Length
                     ? seg.Array : es.Data.ToArray();
                 var reader = new ByteArrayCodeReader(data);
-                sec = (data, Decoder.Create(64, reader, DecoderOptions.None), reader, _obj.RelocationsFor(es));
+                sec = (data, Decoder.Create(64, reader, DecoderOptions.None), reader, [.. _obj.RelocationsFor(es)]);
                 _sections[elf] = sec;
             }
+            _lastElf = elf;
+            _lastSection = sec;
             if ((uint)offset >= (uint)sec.Data.Length) return "its listed offset is outside the section";
             sec.Reader.Position = offset;
             sec.Decoder.IP = (ulong)offset;
@@ -396,21 +411,32 @@ public static class AsmReader
             if (length != listed.Length) return $"decoded length {length} differs from the {listed.Length} bytes GAS listed";
             var bytes = sec.Data.AsSpan(offset, length);
             if (!bytes.SequenceEqual(listed)) return "the listed bytes differ from the object's";
-            _writer.Reset();
-            if (!_encoder.TryEncode(instruction, instruction.IP, out uint encodedLength, out string? error))
-                return $"Iced cannot re-encode it ({error})";
-            if (!_writer.Written.SequenceEqual(bytes)) return "Iced's re-encoding differs from GAS's bytes";
-            _ = encodedLength;
+            // Re-encoding is the costliest check; its outcome depends only on the bytes (a relative
+            // field re-encodes to the same relative value at any IP), so each distinct byte string is
+            // checked once per file.
+            var key = BytesKey.Of(bytes);
+            if (!_reencodesExactly.TryGetValue(key, out bool exact))
+            {
+                _writer.Reset();
+                exact = _encoder.TryEncode(instruction, instruction.IP, out _, out _) && _writer.Written.SequenceEqual(bytes);
+                _reencodesExactly[key] = exact;
+            }
+            if (!exact)
+            {
+                _writer.Reset();
+                return _encoder.TryEncode(instruction, instruction.IP, out _, out string? error)
+                    ? "Iced's re-encoding differs from GAS's bytes"
+                    : $"Iced cannot re-encode it ({error})";
+            }
 
-            var constants = sec.Decoder.GetConstantOffsets(instruction);
-            string? why = BuildSymbols(lineIndex, elf, offset, in instruction, constants, sec.Relocs, out var sym0, out var sym1);
+            string? why = BuildSymbols(lineIndex, elf, offset, in instruction, sec.Decoder, sec.Relocs, out var sym0, out var sym1);
             if (why is not null) return why;
             model = new AsmInstruction(instruction, lineIndex, sym0, sym1);
             return null;
         }
 
-        private string? BuildSymbols(int lineIndex, int elf, int offset, in Instruction instruction, ConstantOffsets constants,
-            IReadOnlyList<ElfRelocation> relocs, out SymbolicOperand sym0, out SymbolicOperand sym1)
+        private string? BuildSymbols(int lineIndex, int elf, int offset, in Instruction instruction, Decoder decoder,
+            ElfRelocation[] relocs, out SymbolicOperand sym0, out SymbolicOperand sym1)
         {
             sym0 = sym1 = default;
             var line = _scan.Lines[lineIndex];
@@ -420,6 +446,16 @@ public static class AsmReader
             stmt = stmt[..GasLexer.StatementLength(stmt)];
             int opsStart = GasLexer.OperandsStart(stmt, out _, out _);
             var ops = stmt[opsStart..];
+            int end = offset + instruction.Length;
+            int r = LowerBound(relocs, (ulong)offset);
+            if (!GasLexer.ContainsSymbol(ops))
+            {
+                // The common case: plain registers and numbers. Nothing may be relocated then.
+                return r < relocs.Length && relocs[r].Offset < (ulong)end
+                    ? $"relocation {ElfRelocationType.Name(relocs[r].Type)} has no symbol in the text"
+                    : null;
+            }
+            var constants = decoder.GetConstantOffsets(instruction);
             Span<Range> ranges = stackalloc Range[8];
             int count = GasLexer.SplitOperands(ops, ranges);
             if (count < 0) return "too many operands";
@@ -444,10 +480,8 @@ public static class AsmReader
             if (sym0.Field != OperandField.None && sym0.Field == sym1.Field) return "two symbols for one field";
 
             // Every relocation inside the instruction must be one of the symbolic fields.
-            int end = offset + instruction.Length;
-            int r = LowerBound(relocs, (ulong)offset);
             bool dispRelocated = false, immRelocated = false;
-            for (; r < relocs.Count && relocs[r].Offset < (ulong)end; r++)
+            for (; r < relocs.Length && relocs[r].Offset < (ulong)end; r++)
             {
                 var reloc = relocs[r];
                 int fieldPos = (int)reloc.Offset - offset;
@@ -672,9 +706,9 @@ public static class AsmReader
             return -1;
         }
 
-        private static int LowerBound(IReadOnlyList<ElfRelocation> relocs, ulong offset)
+        private static int LowerBound(ElfRelocation[] relocs, ulong offset)
         {
-            int lo = 0, hi = relocs.Count;
+            int lo = 0, hi = relocs.Length;
             while (lo < hi)
             {
                 int mid = (lo + hi) >>> 1;
@@ -709,6 +743,19 @@ public static class AsmReader
         SymbolModifier.TlsDesc => type == ElfRelocationType.R_X86_64_GOTPC32_TLSDESC,
         _ => false,
     };
+
+    /// <summary>An instruction's bytes (at most 15) packed with their length, for memoizing per-encoding checks.</summary>
+    private readonly record struct BytesKey(ulong Low, ulong High)
+    {
+        public static BytesKey Of(ReadOnlySpan<byte> bytes)
+        {
+            Span<byte> buffer = stackalloc byte[16];
+            bytes.CopyTo(buffer);
+            buffer[15] = (byte)bytes.Length;
+            return new BytesKey(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buffer),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buffer[8..]));
+        }
+    }
 
     /// <summary>A CodeWriter over a fixed 16-byte buffer: instructions are at most 15 bytes.</summary>
     private sealed class BufferCodeWriter : CodeWriter

@@ -8,6 +8,14 @@ namespace CompilerLLM.Assembly;
 /// </summary>
 internal static class GasLexer
 {
+    private static readonly System.Buffers.SearchValues<char> QuoteOrHash = System.Buffers.SearchValues.Create("\"#");
+    private static readonly System.Buffers.SearchValues<char> Unsupported = System.Buffers.SearchValues.Create("\";/");
+    private static readonly System.Buffers.SearchValues<char> SymbolStart =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$");
+
+    /// <summary>Fast pre-check: false when no character could start a symbol (no letters, '_', '.', '$').</summary>
+    public static bool MayContainSymbol(ReadOnlySpan<char> s) => s.IndexOfAny(SymbolStart) >= 0;
+
     public static bool IsIdentifierStart(char c) =>
         (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == '_' || c == '.' || c == '$';
 
@@ -23,6 +31,12 @@ internal static class GasLexer
     /// <summary>Length of the statement before a trailing <c>#</c> comment (quotes respected), trimmed.</summary>
     public static int StatementLength(ReadOnlySpan<char> s)
     {
+        if (s.IndexOfAny(QuoteOrHash) < 0)
+        {
+            int e = s.Length;
+            while (e > 0 && char.IsWhiteSpace(s[e - 1])) e--;
+            return e;
+        }
         bool quoted = false;
         int end = s.Length;
         for (int i = 0; i < s.Length; i++)
@@ -43,6 +57,7 @@ internal static class GasLexer
     /// <summary>True when the statement holds a construct the model keeps verbatim: <c>;</c> separators or C comments.</summary>
     public static bool HasUnsupportedPunctuation(ReadOnlySpan<char> statement)
     {
+        if (statement.IndexOfAny(Unsupported) < 0) return false;
         bool quoted = false;
         for (int i = 0; i < statement.Length; i++)
         {
@@ -155,6 +170,7 @@ internal static class GasLexer
     /// </summary>
     public static bool ContainsSymbol(ReadOnlySpan<char> expr)
     {
+        if (!MayContainSymbol(expr)) return false;
         for (int i = 0; i < expr.Length; i++)
         {
             char c = expr[i];

@@ -35,7 +35,13 @@ internal sealed class GasListing
             ? _bytes.AsSpan(_byteStart[line], _byteCount[line])
             : default;
 
-    public static GasListing Parse(ReadOnlySpan<char> listing, int sourceLineCount)
+    public static GasListing Parse(ReadOnlySpan<char> listing, int sourceLineCount) =>
+        Parse(listing, sourceLineCount, null);
+
+    /// <summary>Parses only the rows of source lines flagged in <paramref name="wanted"/> (others report no bytes).</summary>
+    public static GasListing Parse(ReadOnlySpan<char> listing, bool[] wanted) => Parse(listing, wanted.Length, wanted);
+
+    private static GasListing Parse(ReadOnlySpan<char> listing, int sourceLineCount, bool[]? wanted)
     {
         var offset = new int[sourceLineCount];
         var byteStart = new int[sourceLineCount];
@@ -49,12 +55,12 @@ internal sealed class GasListing
             int eol = listing[pos..].IndexOf('\n');
             var row = eol < 0 ? listing[pos..] : listing.Slice(pos, eol);
             pos = eol < 0 ? listing.Length : pos + eol + 1;
-            ParseRow(row, offset, byteStart, byteCount, bytes);
+            ParseRow(row, offset, byteStart, byteCount, bytes, wanted);
         }
         return new GasListing(offset, byteStart, byteCount, bytes.Array);
     }
 
-    private static void ParseRow(ReadOnlySpan<char> row, int[] offset, int[] byteStart, byte[] byteCount, ByteBuffer bytes)
+    private static void ParseRow(ReadOnlySpan<char> row, int[] offset, int[] byteStart, byte[] byteCount, ByteBuffer bytes, bool[]? wanted)
     {
         int i = GasLexer.SkipSpaces(row, 0);
         int lineNo = 0, digits = 0;
@@ -66,7 +72,7 @@ internal sealed class GasListing
         }
         if (digits == 0 || i >= row.Length || row[i] != ' ') return; // not a listing row (e.g. a header)
         int line = lineNo - 1;
-        if ((uint)line >= (uint)offset.Length) return;
+        if ((uint)line >= (uint)offset.Length || (wanted is not null && !wanted[line])) return;
 
         bool continuation;
         if (i + 1 < row.Length && IsHex(row[i + 1]))

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPS 2000000
+#define REPS 5000000
 
 static volatile uint64_t seed_init = 0x0123456789ABCDEFull;
 

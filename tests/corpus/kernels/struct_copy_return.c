@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define REPS 1000000
+#define REPS 2400000
 
 typedef struct { int32_t a, b; } Small8;
 typedef struct { double x, y; } Vec2;
@@ -51,7 +51,7 @@ __attribute__((noipa)) Mid24 mid_rotate(Mid24 m, int32_t add)
 {
     Mid24 r;
     for (int i = 0; i < 6; i++)
-        r.v[i] = m.v[(i + 1) % 6] + (add & 0xFF);
+        r.v[i] = (m.v[(i + 1) % 6] + (add & 0xFF)) & 0x3FFFFFFF; /* bounded */
     return r;
 }
 

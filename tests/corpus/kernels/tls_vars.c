@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPS 16000000
+#define REPS 26000000
 
 extern __thread uint32_t tls_hist[64];
 extern __thread uint64_t tls_calls;

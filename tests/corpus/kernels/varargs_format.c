@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define REPS 90000
+#define REPS 75000
 
 static volatile unsigned seed_init = 4242u;
 

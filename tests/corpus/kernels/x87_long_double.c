@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define W 160
-#define H 120
-#define MAXIT 400
-#define HARM_TERMS 1500000
-#define LIBM_CALLS 60000
+#define W 320
+#define H 240
+#define MAXIT 800
+#define HARM_TERMS 4000000
+#define LIBM_CALLS 150000
 
 static volatile long double vscale = 2.5L;
 static volatile int vterms = 40;
@@ -119,7 +119,7 @@ int main(void)
 {
     long double scale = vscale;
     int terms = vterms;
-    uint64_t m = mandel(-scale + 0.5L, -scale * 0.6L, scale / 80.0L);
+    uint64_t m = mandel(-scale + 0.5L, -scale * 0.6L, scale / 160.0L);
     long double pi = 16.0L * arctan_inv(5, terms) - 4.0L * arctan_inv(239, terms);
     long double e = series_e(terms);
     long double hs = harmonic(HARM_TERMS);

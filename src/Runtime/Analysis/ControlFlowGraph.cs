@@ -73,6 +73,13 @@ public sealed class ControlFlowGraph
 
     public static ControlFlowGraph Build(AsmFile file, AsmFunction function)
     {
+        // With exception landing pads in the function, every call may continue at any of them:
+        // calls then end their block and get the pads as successors.
+        bool callsMayUnwind = false;
+        foreach (int line in function.Lines)
+        {
+            if (file.Lines[line].Kind == LineKind.Label && file.ExceptionLabels.Contains(file.LabelName(line))) { callsMayUnwind = true; break; }
+        }
         var nodes = new List<int>(function.Lines.Length);
         var blocks = new List<BasicBlock>();
         var labelBlock = new Dictionary<string, int>();
@@ -100,18 +107,22 @@ public sealed class ControlFlowGraph
             }
             nodes.Add(line);
             current.NodeCount++;
-            if (kind == LineKind.Instruction && EndsBlock(file, file.Instructions[file.Lines[line].Instruction]))
+            if (kind == LineKind.Instruction && EndsBlock(file, file.Instructions[file.Lines[line].Instruction], callsMayUnwind))
                 endAfterPrevious = true;
         }
 
         var nodeArray = nodes.ToArray();
         var blockArray = blocks.ToArray();
         var indirectTargets = new List<int>();
+        var landingPads = new List<int>();
         foreach (var (name, block) in labelBlock)
         {
             if (file.AddressTakenLabels.Contains(name)) indirectTargets.Add(block);
+            if (callsMayUnwind && file.ExceptionLabels.Contains(name)) landingPads.Add(block);
         }
         indirectTargets.Sort();
+        landingPads.Sort();
+        bool siblingTargets = HasAddressTakenLabelInSibling(file, function);
 
         for (int b = 0; b < blockArray.Length; b++)
         {
@@ -143,13 +154,18 @@ public sealed class ControlFlowGraph
                     break;
                 case FlowControl.IndirectBranch:
                     foreach (int t in indirectTargets) AddEdge(block, t);
-                    block.Exit = BlockExit.TailCall;
+                    // A jump table may point into another part of this function (f.cold): then we cannot see the target.
+                    block.Exit = siblingTargets ? BlockExit.Unknown : BlockExit.TailCall;
                     break;
                 case FlowControl.Return:
                     block.Exit = BlockExit.Return;
                     break;
                 case FlowControl.Exception:
-                case FlowControl.Call when IsNoReturnCall(file, asm):
+                    break;
+                case FlowControl.Call:
+                case FlowControl.IndirectCall:
+                    if (callsMayUnwind) foreach (int t in landingPads) AddEdge(block, t);
+                    if (!IsNoReturnCall(file, asm)) AddFallthrough(block, fallthrough);
                     break;
                 default:
                     AddFallthrough(block, fallthrough);
@@ -170,21 +186,47 @@ public sealed class ControlFlowGraph
         return block;
     }
 
-    private static bool EndsBlock(AsmFile file, in AsmInstruction asm) => asm.Instruction.FlowControl switch
+    private static bool EndsBlock(AsmFile file, in AsmInstruction asm, bool callsMayUnwind) => asm.Instruction.FlowControl switch
     {
         FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch
             or FlowControl.Return or FlowControl.Exception => true,
         FlowControl.XbeginXabortXend => asm.Instruction.Mnemonic == Mnemonic.Xbegin,
-        FlowControl.Call => IsNoReturnCall(file, asm),
+        FlowControl.Call or FlowControl.IndirectCall => callsMayUnwind || IsNoReturnCall(file, asm),
         _ => false,
     };
 
+    /// <summary>A call to a well-known no-return function that this file does not define itself.</summary>
     private static bool IsNoReturnCall(AsmFile file, in AsmInstruction asm)
     {
+        if (asm.Instruction.Mnemonic != Mnemonic.Call) return false;
         var target = asm.SymbolFor(OperandField.BranchTarget);
         if (!target.IsPresent) return false;
-        var name = SymbolName(file.TextOf(target), out _);
-        return SysVAbi.IsNoReturn(name);
+        var name = SymbolName(file.TextOf(target), out bool plain);
+        return plain && SysVAbi.IsNoReturn(name)
+            && !file.DefinedLabels.ContainsKey(name.ToString());
+    }
+
+    /// <summary>
+    /// True when an address-taken label lies in another part of the same source function (GCC's
+    /// <c>f.cold</c>, <c>f.part.0</c> …), which a jump table of this part may target.
+    /// </summary>
+    private static bool HasAddressTakenLabelInSibling(AsmFile file, AsmFunction function)
+    {
+        var family = Family(function.Name);
+        foreach (var label in file.AddressTakenLabels)
+        {
+            if (!file.DefinedLabels.TryGetValue(label, out int line)) continue;
+            if (line >= function.FirstLine && line <= function.EndLine && Array.BinarySearch(function.Lines, line) >= 0) continue;
+            var owner = file.FunctionOfLine(line);
+            if (owner is not null && Family(owner.Name).SequenceEqual(family)) return true;
+        }
+        return false;
+    }
+
+    private static ReadOnlySpan<char> Family(string name)
+    {
+        int dot = name.IndexOf('.');
+        return dot > 0 ? name.AsSpan(0, dot) : name;
     }
 
     /// <summary>The symbol a target expression names; <paramref name="plain"/> is false when it has an offset.</summary>

@@ -132,6 +132,16 @@ public sealed class EffectsBuilder
         var barrier = BarrierKind.None;
         switch (instruction.FlowControl)
         {
+            case FlowControl.Call when instruction.Mnemonic is Mnemonic.Syscall or Mnemonic.Sysenter:
+                // The Linux system call convention, not the function-call one: arguments in rax, rdi, rsi,
+                // rdx, r10, r8, r9; only rax, rcx and r11 are clobbered; RFLAGS comes back as it was.
+                uses |= LocationSet.Of(Location.Rax, Location.Rdi, Location.Rsi, Location.Rdx, Location.R10, Location.R8, Location.R9, Location.Rsp);
+                kills |= LocationSet.Of(Location.Rax, Location.Rcx, Location.R11);
+                writes |= LocationSet.Of(Location.Rax, Location.Rcx, Location.R11);
+                kills -= LocationSet.StatusFlags;
+                uses |= writes & LocationSet.StatusFlags;
+                barrier = BarrierKind.Ordering;
+                break;
             case FlowControl.Call:
             case FlowControl.IndirectCall:
                 uses |= SysVAbi.CallUses;
@@ -159,7 +169,7 @@ public sealed class EffectsBuilder
             bool reads = m.Access is OpAccess.Read or OpAccess.CondRead or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
             bool writesMemory = m.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
             if (!reads && !writesMemory) continue;
-            int size = m.MemorySize == MemorySize.Unknown ? 0 : m.MemorySize.GetSize();
+            int size = m.MemorySize == MemorySize.Unknown || HasUnboundedBitOffset(instruction) ? 0 : m.MemorySize.GetSize();
             var symbol = asm.SymbolFor(OperandField.Displacement);
             _memory.Add(new MemoryAccess(m.Base, m.Index, m.Scale, (long)m.Displacement, size, reads, writesMemory, m.Segment,
                 symbol.TextStart, symbol.TextLength));
@@ -211,6 +221,14 @@ public sealed class EffectsBuilder
         }
         return false;
     }
+
+    /// <summary>
+    /// <c>bt/bts/btr/btc</c> with a register bit offset and a memory operand address
+    /// operand + (offset &gt;&gt; 3), anywhere in ±256 MB: the access has no known extent.
+    /// </summary>
+    private static bool HasUnboundedBitOffset(in Instruction instruction) =>
+        instruction.Mnemonic is Mnemonic.Bt or Mnemonic.Bts or Mnemonic.Btr or Mnemonic.Btc
+        && instruction.Op0Kind == OpKind.Memory && instruction.Op1Kind == OpKind.Register;
 
     /// <summary>Shifts and rotates leave the flags untouched when the masked count is zero.</summary>
     private static bool FlagsWrittenOnlyIfCountNonZero(in Instruction instruction)

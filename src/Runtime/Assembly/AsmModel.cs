@@ -51,8 +51,11 @@ public sealed class AsmFile
 {
     internal AsmFile(string path, string source, AsmLine[] lines, AsmInstruction[] instructions,
         IReadOnlyList<AsmSection> sections, IReadOnlyList<AsmFunction> functions,
-        IReadOnlyList<AsmDiagnostic> diagnostics, IReadOnlySet<string> addressTakenLabels)
+        IReadOnlyList<AsmDiagnostic> diagnostics, IReadOnlySet<string> addressTakenLabels,
+        IReadOnlyDictionary<string, int> definedLabels, IReadOnlySet<string> exceptionLabels)
     {
+        DefinedLabels = definedLabels;
+        ExceptionLabels = exceptionLabels;
         Path = path;
         Source = source;
         Lines = lines;
@@ -76,6 +79,23 @@ public sealed class AsmFile
     public IReadOnlyList<AsmDiagnostic> Diagnostics { get; }
     /// <summary>Labels whose address is used other than as a direct branch target (jump tables, computed goto).</summary>
     public IReadOnlySet<string> AddressTakenLabels { get; }
+    /// <summary>Every label defined in the file, with its 0-based line.</summary>
+    public IReadOnlyDictionary<string, int> DefinedLabels { get; }
+    /// <summary>
+    /// Labels named by <c>.uleb128</c>/<c>.sleb128</c> data, i.e. exception call-site tables: landing pads
+    /// (and call-site bounds). A call inside a function with any of them may continue at any of them.
+    /// </summary>
+    public IReadOnlySet<string> ExceptionLabels { get; }
+
+    /// <summary>The function whose lines include <paramref name="line"/>, or null.</summary>
+    public AsmFunction? FunctionOfLine(int line)
+    {
+        foreach (var f in Functions)
+        {
+            if (line >= f.FirstLine && line <= f.EndLine && Array.BinarySearch(f.Lines, line) >= 0) return f;
+        }
+        return null;
+    }
     public int VerbatimCount { get; }
 
     public ReadOnlySpan<char> TextOf(int line) => Source.AsSpan(Lines[line].Start, Lines[line].Length);

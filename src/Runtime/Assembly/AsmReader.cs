@@ -71,7 +71,7 @@ public static class AsmReader
         public readonly Dictionary<string, int> SizeLines = [];
         public readonly Dictionary<string, int> LabelLines = new(StringComparer.Ordinal);
         public readonly HashSet<string> AddressTaken = new(StringComparer.Ordinal);
-        public HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AddressTakenLookup => AddressTaken.GetAlternateLookup<ReadOnlySpan<char>>();
+        public readonly HashSet<string> ExceptionLabels = new(StringComparer.Ordinal);
     }
 
     private static ScanResult Scan(string path, string source)
@@ -169,6 +169,10 @@ public static class AsmReader
                 case ".2byte":
                     NoteAddressTaken(scan, args);
                     break;
+                case ".uleb128":
+                case ".sleb128":
+                    NoteIdentifiers(scan.ExceptionLabels, args);
+                    break;
             }
             return LineKind.Directive;
         }
@@ -195,9 +199,12 @@ public static class AsmReader
             scan.FunctionNames.Add(args[..comma].Trim().ToString());
     }
 
-    private static void NoteAddressTaken(ScanResult scan, ReadOnlySpan<char> args)
+    private static void NoteAddressTaken(ScanResult scan, ReadOnlySpan<char> args) => NoteIdentifiers(scan.AddressTaken, args);
+
+    private static void NoteIdentifiers(HashSet<string> set, ReadOnlySpan<char> args)
     {
         if (!GasLexer.MayContainSymbol(args)) return;
+        var lookup = set.GetAlternateLookup<ReadOnlySpan<char>>();
         for (int i = 0; i < args.Length; i++)
         {
             if ((uint)(args[i] - '0') <= 9)
@@ -208,7 +215,7 @@ public static class AsmReader
             {
                 int j = i;
                 while (j < args.Length && GasLexer.IsIdentifierPart(args[j])) j++;
-                if (!scan.AddressTakenLookup.Contains(args[i..j])) scan.AddressTaken.Add(args[i..j].ToString());
+                if (!lookup.Contains(args[i..j])) set.Add(args[i..j].ToString());
                 i = j - 1;
             }
         }
@@ -293,7 +300,8 @@ public static class AsmReader
         foreach (var (i, r) in reasons.OrderBy(kv => kv.Key))
             diagnostics.Add(new AsmDiagnostic(scan.Path, i + 1, r, scan.Source.Substring(lines[i].Start, lines[i].Length)));
         var functions = FindFunctions(scan);
-        return new AsmFile(scan.Path, scan.Source, lines, [.. instructions], scan.Sections, functions, diagnostics, scan.AddressTaken);
+        return new AsmFile(scan.Path, scan.Source, lines, [.. instructions], scan.Sections, functions, diagnostics, scan.AddressTaken,
+            scan.LabelLines, scan.ExceptionLabels);
     }
 
     private static bool IsAlignment(ReadOnlySpan<char> line)

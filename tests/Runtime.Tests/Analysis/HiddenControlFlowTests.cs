@@ -99,7 +99,7 @@ DW.ref.__gxx_personality_v0:
 	.section	.note.GNU-stack,"",@progbits
 """;
 
-    [Fact(Skip = "BUG: ControlFlowGraph has no edge from a call inside an exception call-site range (.cfi_lsda/.gcc_except_table) to its landing pad, so rbx (= p), read only in the catch handler .L4, is dead after 'movq %rdi, %rbx' and across 'call _Z9may_throwv@PLT' (normal path: xorl/popq %rbx/ret); a dead-code rewrite would delete the movq and break the handler")]
+    [Fact]
     public void ExceptionLandingPad_ValuesItReadsStayLiveAcrossTheCall()
     {
         var s = AsmSnippet.Parse(TryCatch, "_Z1fPi");
@@ -109,7 +109,7 @@ DW.ref.__gxx_personality_v0:
         Live(s.LiveAfter(s.Node("call _Z9may_throwv@PLT")), Rbx);
     }
 
-    [Fact(Skip = "BUG: an indirect jump only gets the address-taken labels of its own AsmFunction as successors and is otherwise a TailCall exit; GCC puts cold switch cases in f.cold (.text.unlikely) and the table still points at them (.long .L7-.L4), so r11, read only at .L7, is dead after 'movl $5, %r11d' and at 'jmp *%rax' (should be Unknown exit or an edge)")]
+    [Fact]
     public void JumpTableTargetInColdPart_KeepsItsUsesLive()
     {
         var s = AsmSnippet.Function("""
@@ -165,7 +165,7 @@ DW.ref.__gxx_personality_v0:
         Live(s.LiveAfter(s.Node("movl $5, %r11d")), R11);
     }
 
-    [Fact(Skip = "BUG: SysVAbi.IsNoReturn matches the callee by name only, so 'call err' to a static function err defined in the same file (which returns) ends the block with no successor: rbx, read after the call, is dead after 'movl %edi, %ebx'")]
+    [Fact]
     public void LocalFunctionWithNoReturnName_IsAnOrdinaryCall()
     {
         var s = AsmSnippet.Function("""
@@ -187,7 +187,7 @@ DW.ref.__gxx_personality_v0:
         Live(s.LiveAfter(call), Rbx);
     }
 
-    [Fact(Skip = "BUG: Iced gives syscall FlowControl.Call, so EffectsBuilder applies SysVAbi.CallUses/CallClobbers to it; the Linux syscall instruction clobbers only rax, rcx and r11, yet xmm8 set by 'movaps %xmm1, %xmm8' and read after 'syscall' is dead before it (also rdi..r10, k0-k7, flags, upper vector halves are wrongly killed)")]
+    [Fact]
     public void Syscall_ClobbersOnlyRaxRcxR11()
     {
         var s = AsmSnippet.Function("""

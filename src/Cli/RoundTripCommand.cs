@@ -38,7 +38,7 @@ internal static class RoundTripCommand
             if (result.Error is not null)
             {
                 mismatches++;
-                Console.Error.WriteLine($"{result.Error}");
+                Console.Error.WriteLine($"compilerllm: error: {result.Error}");
                 continue;
             }
             if (!result.Identical)
@@ -50,7 +50,7 @@ internal static class RoundTripCommand
             else if (files.Length > 1 && (done % 25 == 0)) Console.Error.WriteLine($"[{done}/{files.Length}] ...");
             if (verbose)
             {
-                foreach (var d in AsmReader.ReadFile(path).Diagnostics) Console.WriteLine($"  verbatim {d}");
+                foreach (var d in result.Diagnostics) Console.WriteLine($"  verbatim {d}");
             }
         }
         Console.WriteLine($"roundtrip: {files.Length} files, {instructions} instructions modeled, {verbatim} verbatim, {mismatches} mismatches");

@@ -29,6 +29,10 @@ public sealed class AsmPrinter
         // Closer to GCC's own spelling ($-128, not $0xFFFFFFFFFFFFFF80); GAS encodes both alike.
         o.UppercaseHex = false;
         o.SignedImmediateOperands = true;
+        // Iced's pseudo-op names (vpcmpeqd for vpcmpd $0, vpcmpfalsed …) are other instructions to GAS.
+        o.UsePseudoOps = false;
+        // Segment overrides and repeat prefixes that do nothing in 64-bit mode still change the bytes.
+        o.ShowUselessPrefixes = true;
     }
 
     /// <summary>Writes the file. With <paramref name="formatAll"/> every modelled instruction is re-formatted.</summary>

@@ -24,7 +24,13 @@ public static class AsmReader
     public static AsmFile ReadFile(string path, GasAssembler? assembler = null)
     {
         string source;
-        try { source = File.ReadAllText(path); }
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+                throw new AsmReadException(path, 1, "the file starts with a UTF-8 byte order mark, which GNU as rejects");
+            source = new System.Text.UTF8Encoding(false).GetString(bytes);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new AsmReadException(path, 0, $"cannot read the file: {e.Message}");
@@ -72,6 +78,7 @@ public static class AsmReader
         public readonly Dictionary<string, int> LabelLines = new(StringComparer.Ordinal);
         public readonly HashSet<string> AddressTaken = new(StringComparer.Ordinal);
         public readonly HashSet<string> ExceptionLabels = new(StringComparer.Ordinal);
+        public bool InBlockComment;
     }
 
     private static ScanResult Scan(string path, string source)
@@ -93,7 +100,7 @@ public static class AsmReader
             var line = text.Slice(pos, len);
             string? reason = null;
             var kind = Classify(scanPartial, tracker, line, lineIndex, ref inlineAsm, ref reason);
-            lines[lineIndex] = new AsmLine(pos, len, kind, (short)tracker.Current, -1);
+            lines[lineIndex] = new AsmLine(pos, len, kind, tracker.Current, -1);
             if (reason is not null) scanPartial.Reasons[lineIndex] = reason;
             lineIndex++;
             pos = next;
@@ -104,9 +111,27 @@ public static class AsmReader
     private static LineKind Classify(ScanResult scan, SectionTracker tracker, ReadOnlySpan<char> line, int lineIndex,
         ref bool inlineAsm, ref string? reason)
     {
+        if (scan.InBlockComment)
+        {
+            // Inside /* … */ nothing is a statement; a line that ends the comment and goes on stays verbatim.
+            int close = line.IndexOf("*/");
+            if (close < 0) return LineKind.Comment;
+            scan.InBlockComment = false;
+            if (line[(close + 2)..].Trim().IsEmpty) return LineKind.Comment;
+            reason = "a statement after the end of a /* */ comment";
+            return LineKind.Verbatim;
+        }
         int start = GasLexer.SkipSpaces(line, 0);
         var rest = line[start..];
         var stmt = rest[..GasLexer.StatementLength(rest)];
+        int open = GasLexer.BlockCommentStart(stmt);
+        if (open >= 0)
+        {
+            if (stmt[(open + 2)..].IndexOf("*/") < 0) scan.InBlockComment = true;
+            if (stmt[..open].Trim().IsEmpty) return LineKind.Comment;
+            reason = "a /* */ comment on a statement line";
+            return LineKind.Verbatim;
+        }
         if (stmt.IsEmpty)
         {
             if (rest.IsEmpty) return LineKind.Blank;
@@ -187,7 +212,38 @@ public static class AsmReader
             reason = "several statements on one line";
             return LineKind.Verbatim;
         }
+        var explicitPrefix = ExplicitEncodingPrefix(stmt);
+        if (!explicitPrefix.IsEmpty)
+        {
+            word = explicitPrefix;
+            // GAS drops or re-derives these (a ds override is the default segment, rex64 a bare byte):
+            // formatted text would not bring the same bytes back.
+            reason = $"the explicit prefix '{word}' is kept as written";
+            return LineKind.Verbatim;
+        }
+        if (word[0] == '{')
+        {
+            // {vex}, {evex}, {load}, {disp32} … force an encoding the printed text would not force again.
+            reason = $"the pseudo-prefix {word} is kept as written";
+            return LineKind.Verbatim;
+        }
         return LineKind.Instruction;
+    }
+
+    /// <summary>The first prefix word before the mnemonic that the formatter cannot be trusted to reproduce, or empty.</summary>
+    private static ReadOnlySpan<char> ExplicitEncodingPrefix(ReadOnlySpan<char> stmt)
+    {
+        int i = 0;
+        while (i < stmt.Length)
+        {
+            int len = GasLexer.WordLength(stmt[i..]);
+            var w = stmt.Slice(i, len);
+            if (!GasLexer.IsPrefixWord(w) && !w.StartsWith("rex.")) return default;
+            if (w is "cs" or "ds" or "es" or "ss" or "fs" or "gs" or "data16" or "data32" or "addr32" or "rex" or "rex64"
+                or "xacquire" or "xrelease" || w.StartsWith("rex.")) return w;
+            i = GasLexer.SkipSpaces(stmt, i + len);
+        }
+        return default;
     }
 
     private static void NoteFunctionType(ScanResult scan, ReadOnlySpan<char> args)
@@ -263,7 +319,7 @@ public static class AsmReader
                 if (elf > 0 && scan.Sections[section].IsExecutable && listing.OffsetOf(i) >= 0 && !listing.BytesOf(i).IsEmpty
                     && !IsAlignment(scan.Source.AsSpan(line.Start, line.Length)))
                 {
-                    line = line with { Kind = LineKind.Verbatim };
+                    line = line.WithKind(LineKind.Verbatim);
                     reasons[i] = "data emitted into code";
                 }
                 continue;
@@ -277,12 +333,12 @@ public static class AsmReader
                 : context.TryModel(i, elf, offset, listing.BytesOf(i), out model);
             if (why is null)
             {
-                line = line with { Instruction = instructions.Count };
+                line = line.WithInstruction(instructions.Count);
                 instructions.Add(model);
             }
             else
             {
-                line = line with { Kind = LineKind.Verbatim };
+                line = line.WithKind(LineKind.Verbatim);
                 reasons[i] = why;
             }
         }
@@ -415,6 +471,7 @@ public static class AsmReader
             sec.Decoder.IP = (ulong)offset;
             sec.Decoder.Decode(out var instruction);
             if (instruction.IsInvalid) return $"Iced cannot decode its bytes ({sec.Decoder.LastError})";
+            if (instruction.Mnemonic == Mnemonic.Reservednop) return "Iced decodes it as a reserved NOP (e.g. MPX), which GAS spells differently";
             int length = instruction.Length;
             if (length != listed.Length) return $"decoded length {length} differs from the {listed.Length} bytes GAS listed";
             var bytes = sec.Data.AsSpan(offset, length);
@@ -486,6 +543,8 @@ public static class AsmReader
                 if (found++ == 0) sym0 = symbolic; else sym1 = symbolic;
             }
             if (sym0.Field != OperandField.None && sym0.Field == sym1.Field) return "two symbols for one field";
+            if ((sym0.Field == OperandField.Immediate || sym1.Field == OperandField.Immediate) && HasSecondImmediate(instruction))
+                return "a symbol among two immediates (enter, extrq, insertq) cannot be placed";
 
             // Every relocation inside the instruction must be one of the symbolic fields.
             bool dispRelocated = false, immRelocated = false;
@@ -693,6 +752,13 @@ public static class AsmReader
                 : $"'{_scan.Source.AsSpan(symbolic.TextStart, symbolic.TextLength)}' evaluates to 0x{(ulong)e.Constant:x}, the instruction encodes 0x{actual:x}";
         }
 
+        private static bool HasSecondImmediate(in Instruction instruction)
+        {
+            for (int k = 0; k < instruction.OpCount; k++)
+                if (instruction.GetOpKind(k) == OpKind.Immediate8_2nd) return true;
+            return false;
+        }
+
         private static bool HasMemoryOperand(in Instruction instruction)
         {
             for (int k = 0; k < instruction.OpCount; k++)
@@ -740,9 +806,12 @@ public static class AsmReader
             or ElfRelocationType.R_X86_64_8 or ElfRelocationType.R_X86_64_PC8 or ElfRelocationType.R_X86_64_PC64
             || (isBranch && type == ElfRelocationType.R_X86_64_PLT32),
         SymbolModifier.Plt => type == ElfRelocationType.R_X86_64_PLT32,
-        SymbolModifier.GotPcRel => type is ElfRelocationType.R_X86_64_GOTPCREL or ElfRelocationType.R_X86_64_GOTPCRELX or ElfRelocationType.R_X86_64_REX_GOTPCRELX,
-        SymbolModifier.Got => type == ElfRelocationType.R_X86_64_GOT32,
+        SymbolModifier.GotPcRel => type is ElfRelocationType.R_X86_64_GOTPCREL or ElfRelocationType.R_X86_64_GOTPCRELX
+            or ElfRelocationType.R_X86_64_REX_GOTPCRELX or ElfRelocationType.R_X86_64_GOTPCREL64,
+        SymbolModifier.Got => type is ElfRelocationType.R_X86_64_GOT32 or ElfRelocationType.R_X86_64_GOT64,
         SymbolModifier.GotOff => type == ElfRelocationType.R_X86_64_GOTOFF64,
+        SymbolModifier.PltOff => type == ElfRelocationType.R_X86_64_PLTOFF64,
+        SymbolModifier.GotPlt => type == ElfRelocationType.R_X86_64_GOTPLT64,
         SymbolModifier.TpOff => type is ElfRelocationType.R_X86_64_TPOFF32 or ElfRelocationType.R_X86_64_TPOFF64,
         SymbolModifier.GotTpOff => type == ElfRelocationType.R_X86_64_GOTTPOFF,
         SymbolModifier.TlsGd => type == ElfRelocationType.R_X86_64_TLSGD,

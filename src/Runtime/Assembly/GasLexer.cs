@@ -54,6 +54,25 @@ internal static class GasLexer
         return end;
     }
 
+    /// <summary>Index of a <c>/*</c> outside quotes, or -1.</summary>
+    public static int BlockCommentStart(ReadOnlySpan<char> statement)
+    {
+        if (statement.IndexOf("/*") < 0) return -1;
+        bool quoted = false;
+        for (int i = 0; i + 1 < statement.Length; i++)
+        {
+            char c = statement[i];
+            if (quoted)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') quoted = false;
+            }
+            else if (c == '"') quoted = true;
+            else if (c == '/' && statement[i + 1] == '*') return i;
+        }
+        return -1;
+    }
+
     /// <summary>True when the statement holds a construct the model keeps verbatim: <c>;</c> separators or C comments.</summary>
     public static bool HasUnsupportedPunctuation(ReadOnlySpan<char> statement)
     {

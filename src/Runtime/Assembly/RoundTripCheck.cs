@@ -3,6 +3,9 @@ namespace CompilerLLM.Assembly;
 /// <summary>The outcome of re-printing one file through the formatter and re-assembling it.</summary>
 public sealed record RoundTripResult(string File, int Instructions, int Verbatim, IReadOnlyList<string> Differences, string? Error)
 {
+    /// <summary>Why each verbatim line was kept verbatim.</summary>
+    public IReadOnlyList<AsmDiagnostic> Diagnostics { get; init; } = [];
+
     public bool Identical => Error is null && Differences.Count == 0;
 }
 
@@ -33,9 +36,12 @@ public static class RoundTripCheck
         }
         catch (AssemblerException e)
         {
-            return new RoundTripResult(path, file.Instructions.Length, file.VerbatimCount, [], e.Message);
+            // Name the user's file, not our temporary copies.
+            string message = e.Message.Replace(original, path, StringComparison.Ordinal)
+                .Replace(printed, path + " (as printed by the formatter)", StringComparison.Ordinal);
+            return new RoundTripResult(path, file.Instructions.Length, file.VerbatimCount, [], message) { Diagnostics = file.Diagnostics };
         }
         var differences = ObjectComparison.Compare(ElfObject.Load(temp.File("original.o")), ElfObject.Load(temp.File("printed.o")));
-        return new RoundTripResult(path, file.Instructions.Length, file.VerbatimCount, differences, null);
+        return new RoundTripResult(path, file.Instructions.Length, file.VerbatimCount, differences, null) { Diagnostics = file.Diagnostics };
     }
 }

@@ -9,12 +9,16 @@ internal sealed class SectionTracker
 {
     private readonly List<AsmSection> _sections = [];
     private readonly Dictionary<(string, string?), int> _byKey = [];
-    private readonly Stack<(int Current, int Previous)> _stack = new();
-    private int _previous = -1;
+    private readonly Stack<(int Section, int Subsection, int Previous, int PreviousSubsection)> _stack = new();
+    private int _section, _subsection, _previous = -1, _previousSubsection;
 
-    public SectionTracker() => Current = Intern(".text", null);
+    public SectionTracker() => _section = Intern(".text", null);
 
-    public int Current { get; private set; }
+    /// <summary>
+    /// The current section, or -1 when it is unknown or a non-zero subsection (whose bytes GAS
+    /// places after the subsection 0 ones, so listing offsets cannot be trusted line by line).
+    /// </summary>
+    public int Current => _subsection == 0 ? _section : -1;
 
     public IReadOnlyList<AsmSection> Sections => _sections;
 
@@ -26,34 +30,44 @@ internal sealed class SectionTracker
             case ".text":
             case ".data":
             case ".bss":
-                Switch(args.Trim().IsEmpty || args.Trim() is "0" ? Intern(name.ToString(), null) : -1);
+                Switch(Intern(name.ToString(), null), ParseSubsection(args));
                 return true;
             case ".section":
-                Switch(ParseSectionArgs(args));
+                Switch(ParseSectionArgs(args), 0);
                 return true;
             case ".pushsection":
-                _stack.Push((Current, _previous));
-                Switch(ParseSectionArgs(args));
+                _stack.Push((_section, _subsection, _previous, _previousSubsection));
+                Switch(ParseSectionArgs(args), 0);
                 return true;
             case ".popsection":
-                if (_stack.Count == 0) Switch(-1);
-                else (Current, _previous) = _stack.Pop();
+                if (_stack.Count == 0) Switch(-1, 0);
+                else (_section, _subsection, _previous, _previousSubsection) = _stack.Pop();
                 return true;
             case ".previous":
-                (Current, _previous) = (_previous, Current);
+                (_section, _subsection, _previous, _previousSubsection) = (_previous, _previousSubsection, _section, _subsection);
                 return true;
             case ".subsection":
-                Switch(-1);
+                Switch(_section, ParseSubsection(args));
                 return true;
             default:
                 return false;
         }
     }
 
-    private void Switch(int section)
+    private void Switch(int section, int subsection)
     {
-        _previous = Current;
-        Current = section;
+        _previous = _section;
+        _previousSubsection = _subsection;
+        _section = section;
+        _subsection = subsection;
+    }
+
+    /// <summary>The subsection number; an expression we cannot read counts as non-zero (unknown).</summary>
+    private static int ParseSubsection(ReadOnlySpan<char> args)
+    {
+        args = args.Trim();
+        if (args.IsEmpty) return 0;
+        return SymbolExpression.TryParseNumber(args, out long n) && n >= 0 && n < int.MaxValue ? (int)n : int.MaxValue;
     }
 
     private int ParseSectionArgs(ReadOnlySpan<char> args)

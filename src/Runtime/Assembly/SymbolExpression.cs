@@ -5,7 +5,7 @@ namespace CompilerLLM.Assembly;
 /// <summary>Relocation operator written after a symbol, e.g. <c>foo@PLT</c>.</summary>
 public enum SymbolModifier : byte
 {
-    None, Plt, GotPcRel, Got, GotOff, TpOff, GotTpOff, TlsGd, TlsLd, DtpOff, TlsDesc, TlsCall, Unknown,
+    None, Plt, PltOff, GotPcRel, Got, GotOff, GotPlt, TpOff, GotTpOff, TlsGd, TlsLd, DtpOff, TlsDesc, TlsCall, Unknown,
 }
 
 /// <summary>
@@ -72,6 +72,8 @@ internal static class SymbolExpression
     public static SymbolModifier ParseModifier(ReadOnlySpan<char> m) => m switch
     {
         "PLT" => SymbolModifier.Plt,
+        "PLTOFF" => SymbolModifier.PltOff,
+        "GOTPLT" => SymbolModifier.GotPlt,
         "GOTPCREL" => SymbolModifier.GotPcRel,
         "GOT" => SymbolModifier.Got,
         "GOTOFF" => SymbolModifier.GotOff,

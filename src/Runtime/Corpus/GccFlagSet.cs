@@ -12,6 +12,7 @@ public sealed record GccFlagSet(string Name, string Flags)
         new("O2", "-O2"),
         new("O3", "-O3"),
         new("O3-v3", "-O3 -march=x86-64-v3"),
+        new("O3-v4", "-O3 -march=x86-64-v4"),
         new("O2-fPIC", "-O2 -fPIC"),
         new("O2-g", "-O2 -g"),
         new("O2-cet", "-O2 -fcf-protection"),

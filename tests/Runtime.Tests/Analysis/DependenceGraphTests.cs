@@ -295,9 +295,12 @@ public sealed class DependenceGraphTests
         var s = AsmSnippet.Function("""
             movq %rax, x(%rip)
             movq %rcx, y(%rip)
+            movq %rdx, y+8(%rip)
             ret
             """);
         AssertEdge(s, Memory, 0, 1);
+        AssertEdge(s, Memory, 0, 2);   // y+8 could still be x: different symbols say nothing
+        AssertEdge(s, None, 1, 2);
     }
 
     [Fact]

@@ -1,0 +1,5 @@
+# expect-verbatim: 1
+	.text
+f:
+	{disp32} movl 8(%rax), %eax
+	ret

@@ -1,0 +1,5 @@
+# expect-verbatim: 1
+	.text
+f:
+	{vex} vpdpbusd	%ymm2, %ymm1, %ymm0
+	ret

@@ -1,0 +1,5 @@
+# expect-verbatim: 1
+	.text
+f:
+	ds movl (%rax), %ecx
+	ret

@@ -26,24 +26,36 @@ public sealed class BasicBlock
     public int FirstNode { get; }
     public int NodeCount { get; internal set; }
     public int EndNode => FirstNode + NodeCount;
-    private List<string>? _labels;
-    private List<int>? _successors;
-    private List<int>? _predecessors;
+    // Built in lists, then frozen into exact arrays (most blocks have one label and one or two edges).
+    private List<string>? _labelList;
+    private List<int>? _successorList;
+    private List<int>? _predecessorList;
 
-    public IReadOnlyList<string> Labels => (IReadOnlyList<string>?)_labels ?? [];
-    public IReadOnlyList<int> Successors => (IReadOnlyList<int>?)_successors ?? [];
-    public IReadOnlyList<int> Predecessors => (IReadOnlyList<int>?)_predecessors ?? [];
+    public IReadOnlyList<string> Labels { get; private set; } = [];
+    public IReadOnlyList<int> Successors { get; private set; } = [];
+    public IReadOnlyList<int> Predecessors { get; private set; } = [];
 
-    // Most blocks have one label and one or two edges: lists are created on first use and kept exact.
-    internal void AddLabel(string label) => (_labels ??= new List<string>(1)).Add(label);
+    internal void AddLabel(string label) => (_labelList ??= new List<string>(1)).Add(label);
 
     internal void AddSuccessor(int block)
     {
-        _successors ??= new List<int>(2);
-        if (!_successors.Contains(block)) _successors.Add(block);
+        _successorList ??= new List<int>(2);
+        if (!_successorList.Contains(block)) _successorList.Add(block);
     }
 
-    internal void AddPredecessor(int block) => (_predecessors ??= new List<int>(2)).Add(block);
+    internal IReadOnlyList<int> SuccessorsSoFar => (IReadOnlyList<int>?)_successorList ?? [];
+
+    internal void AddPredecessor(int block) => (_predecessorList ??= new List<int>(2)).Add(block);
+
+    internal void Freeze()
+    {
+        if (_labelList is not null) Labels = _labelList.ToArray();
+        if (_successorList is not null) Successors = _successorList.ToArray();
+        if (_predecessorList is not null) Predecessors = _predecessorList.ToArray();
+        _labelList = null;
+        _successorList = _predecessorList = null;
+    }
+
     public BlockExit Exit { get; internal set; }
     /// <summary>Line of the block's first label or node, for messages.</summary>
     public int FirstLine { get; internal set; }
@@ -95,7 +107,7 @@ public sealed class ControlFlowGraph
                     current = NewBlock(blocks, nodes.Count, line);
                     endAfterPrevious = false;
                 }
-                string name = file.LabelName(line);
+                string name = file.SharedLabelName(line);
                 current.AddLabel(name);
                 labelBlock.TryAdd(name, current.Index);
                 continue;
@@ -174,8 +186,9 @@ public sealed class ControlFlowGraph
         }
         foreach (var block in blockArray)
         {
-            foreach (int s in block.Successors) blockArray[s].AddPredecessor(block.Index);
+            foreach (int s in block.SuccessorsSoFar) blockArray[s].AddPredecessor(block.Index);
         }
+        foreach (var block in blockArray) block.Freeze();
         return new ControlFlowGraph(file, function, nodeArray, blockArray);
     }
 
@@ -213,12 +226,9 @@ public sealed class ControlFlowGraph
     private static bool HasAddressTakenLabelInSibling(AsmFile file, AsmFunction function)
     {
         var family = Family(function.Name);
-        foreach (var label in file.AddressTakenLabels)
+        foreach (var owner in file.AddressTakenCodeLabelOwners.Values)
         {
-            if (!file.DefinedLabels.TryGetValue(label, out int line)) continue;
-            if (line >= function.FirstLine && line <= function.EndLine && Array.BinarySearch(function.Lines, line) >= 0) continue;
-            var owner = file.FunctionOfLine(line);
-            if (owner is not null && Family(owner.Name).SequenceEqual(family)) return true;
+            if (owner != function && Family(owner.Name).SequenceEqual(family)) return true;
         }
         return false;
     }

@@ -20,8 +20,13 @@ public enum DependenceKind : byte
     Order = 16,
 }
 
-/// <summary>An edge <see cref="From"/> → <see cref="To"/> between nodes of one block (block-relative indices).</summary>
-public readonly record struct Dependence(int From, int To, DependenceKind Kind);
+/// <summary>An edge <see cref="From"/> → <see cref="To"/> between nodes of one block (block-relative indices), 6 bytes.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 2)]
+public readonly record struct Dependence(ushort From, ushort To, DependenceKind Kind)
+{
+    /// <summary>Blocks longer than this get no edges and keep their original order (<see cref="DependenceGraph.KeepsOriginalOrder"/>).</summary>
+    public const int MaxNodes = ushort.MaxValue;
+}
 
 /// <summary>
 /// The dependence graph of one basic block: register and flag RAW/WAR/WAW, memory ordered
@@ -44,9 +49,15 @@ public sealed class DependenceGraph
     }
 
     public int NodeCount { get; }
+
+    /// <summary>
+    /// True for blocks too long to index in 16 bits: they have no edges, and the only valid order is
+    /// the original one. Schedulers leave such blocks alone.
+    /// </summary>
+    public bool KeepsOriginalOrder { get; private init; }
     public ReadOnlySpan<Dependence> Edges => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edges);
 
-    /// <summary>Edges into node <paramref name="node"/>.</summary>
+    /// <summary>Edges into node <paramref name="node"/> (none at all when <see cref="KeepsOriginalOrder"/>).</summary>
     public ReadOnlySpan<Dependence> Predecessors(int node) =>
         Edges.Slice(_predecessorStart[node], _predecessorStart[node + 1] - _predecessorStart[node]);
 
@@ -54,6 +65,11 @@ public sealed class DependenceGraph
     public bool IsValidOrder(ReadOnlySpan<int> order)
     {
         if (order.Length != NodeCount) return false;
+        if (KeepsOriginalOrder)
+        {
+            for (int i = 0; i < order.Length; i++) if (order[i] != i) return false;
+            return true;
+        }
         Span<int> position = order.Length <= 512 ? stackalloc int[order.Length] : new int[order.Length];
         position.Fill(-1);
         for (int i = 0; i < order.Length; i++)
@@ -72,6 +88,7 @@ public sealed class DependenceGraph
         ReadOnlySpan<InstructionEffects> nodeEffects, IReadOnlyList<MemoryAccess> memory)
     {
         int n = block.NodeCount;
+        if (n > Dependence.MaxNodes) return new DependenceGraph(n, []) { KeepsOriginalOrder = true };
         var edges = new List<Dependence>(n * 2 + 4);
         Span<int> lastWriter = stackalloc int[Location.Count];
         lastWriter.Fill(-1);
@@ -163,8 +180,9 @@ public sealed class DependenceGraph
         }
         stamp[from] = to;
         slot[from] = edges.Count;
-        edges.Add(new Dependence(from, to, kind));
+        edges.Add(new Dependence((ushort)from, (ushort)to, kind));
     }
+
 
     private static int GprVersion(Register r, Span<int> version)
     {

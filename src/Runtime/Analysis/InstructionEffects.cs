@@ -59,6 +59,7 @@ public readonly struct MemoryAccess
 /// written (a byte write, a conditional write, a legacy-SSE write keeping the upper lanes), since
 /// their old value survives; <see cref="Kills"/> are locations whose old value is fully replaced.
 /// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
 public readonly record struct InstructionEffects(
     LocationSet Uses,
     LocationSet Kills,
@@ -140,6 +141,14 @@ public sealed class EffectsBuilder
                 writes |= LocationSet.Of(Location.Rax, Location.Rcx, Location.R11);
                 kills -= LocationSet.StatusFlags;
                 uses |= writes & LocationSet.StatusFlags;
+                barrier = BarrierKind.Ordering;
+                break;
+            case FlowControl.Interrupt:
+                // int $0x80 and friends: a convention per vector and kernel (some zero r8-r11, some keep them).
+                // Read and possibly write everything, kill nothing.
+                uses = LocationSet.All;
+                writes = LocationSet.All;
+                kills = LocationSet.Empty;
                 barrier = BarrierKind.Ordering;
                 break;
             case FlowControl.Call:

@@ -3,6 +3,7 @@ using Iced.Intel;
 namespace CompilerLLM.Assembly;
 
 /// <summary>An instruction line modelled exactly, with the symbols that replace its relocated or label-resolved fields.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
 public readonly record struct AsmInstruction(Instruction Instruction, int Line, SymbolicOperand Symbol0, SymbolicOperand Symbol1)
 {
     public SymbolicOperand SymbolFor(OperandField field) =>
@@ -87,6 +88,74 @@ public sealed class AsmFile
     /// </summary>
     public IReadOnlySet<string> ExceptionLabels { get; }
 
+    private IReadOnlyDictionary<string, AsmFunction>? _addressTakenOwners;
+
+    /// <summary>Address-taken labels that are code labels of some function (jump-table and computed-goto targets), with that function.</summary>
+    public IReadOnlyDictionary<string, AsmFunction> AddressTakenCodeLabelOwners
+    {
+        get
+        {
+            if (_addressTakenOwners is not null) return _addressTakenOwners;
+            var owners = new Dictionary<string, AsmFunction>(StringComparer.Ordinal);
+            if (AddressTakenLabels.Count > 0)
+            {
+                foreach (var f in Functions)
+                {
+                    foreach (int line in f.Lines)
+                    {
+                        if (Lines[line].Kind != LineKind.Label) continue;
+                        string name = SharedLabelName(line);
+                        if (AddressTakenLabels.Contains(name)) owners.TryAdd(name, f);
+                    }
+                }
+            }
+            return _addressTakenOwners = owners;
+        }
+    }
+
+    public string Path { get; }
+    public string Source { get; }
+    public AsmLine[] Lines { get; }
+    public AsmInstruction[] Instructions { get; }
+    public IReadOnlyList<AsmSection> Sections { get; }
+    public IReadOnlyList<AsmFunction> Functions { get; }
+    /// <summary>One entry per line kept verbatim, saying why.</summary>
+    public IReadOnlyList<AsmDiagnostic> Diagnostics { get; }
+    /// <summary>Labels whose address is used other than as a direct branch target (jump tables, computed goto).</summary>
+    public IReadOnlySet<string> AddressTakenLabels { get; }
+    /// <summary>Every label defined in the file, with its 0-based line.</summary>
+    public IReadOnlyDictionary<string, int> DefinedLabels { get; }
+    /// <summary>
+    /// Labels named by <c>.uleb128</c>/<c>.sleb128</c> data, i.e. exception call-site tables: landing pads
+    /// (and call-site bounds). A call inside a function with any of them may continue at any of them.
+    /// </summary>
+    public IReadOnlySet<string> ExceptionLabels { get; }
+
+    private IReadOnlyDictionary<string, AsmFunction>? _addressTakenOwners;
+
+    /// <summary>Address-taken labels that are code labels of some function (jump-table and computed-goto targets), with that function.</summary>
+    public IReadOnlyDictionary<string, AsmFunction> AddressTakenCodeLabelOwners
+    {
+        get
+        {
+            if (_addressTakenOwners is not null) return _addressTakenOwners;
+            var owners = new Dictionary<string, AsmFunction>(StringComparer.Ordinal);
+            if (AddressTakenLabels.Count > 0)
+            {
+                foreach (var f in Functions)
+                {
+                    foreach (int line in f.Lines)
+                    {
+                        if (Lines[line].Kind != LineKind.Label) continue;
+                        string name = SharedLabelName(line);
+                        if (AddressTakenLabels.Contains(name)) owners.TryAdd(name, f);
+                    }
+                }
+            }
+            return _addressTakenOwners = owners;
+        }
+    }
+
     /// <summary>The function whose lines include <paramref name="line"/>, or null.</summary>
     public AsmFunction? FunctionOfLine(int line)
     {
@@ -101,6 +170,17 @@ public sealed class AsmFile
     public ReadOnlySpan<char> TextOf(int line) => Source.AsSpan(Lines[line].Start, Lines[line].Length);
 
     public ReadOnlySpan<char> TextOf(SymbolicOperand symbol) => Source.AsSpan(symbol.TextStart, symbol.TextLength);
+
+    /// <summary>The name defined by a label line, as the one string instance the file keeps (no allocation).</summary>
+    public string SharedLabelName(int line)
+    {
+        var text = TextOf(line);
+        int start = GasLexer.SkipSpaces(text, 0);
+        var name = text.Slice(start, GasLexer.LabelLength(text[start..]));
+        if (DefinedLabels is Dictionary<string, int> d && d.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out string? shared, out _))
+            return shared;
+        return name.ToString();
+    }
 
     /// <summary>The name defined by a label line.</summary>
     public string LabelName(int line)

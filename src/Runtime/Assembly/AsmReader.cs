@@ -196,7 +196,9 @@ public static class AsmReader
                     break;
                 case ".uleb128":
                 case ".sleb128":
-                    NoteIdentifiers(scan.ExceptionLabels, args);
+                    // Call-site tables live in .gcc_except_table; debug info (.debug_loclists …) names labels too, but no landing pads.
+                    if (tracker.Current >= 0 && tracker.Sections[tracker.Current].Name.StartsWith(".gcc_except_table", StringComparison.Ordinal))
+                        NoteIdentifiers(scan.ExceptionLabels, args);
                     break;
             }
             return LineKind.Directive;

@@ -16,7 +16,28 @@ public enum OperandField : byte
 /// A symbolic expression that replaces the numeric value of one field when the instruction is
 /// printed. The text is a span of <see cref="AsmFile.Source"/> (e.g. <c>.LC0+8</c>, <c>foo@PLT</c>).
 /// </summary>
-public readonly record struct SymbolicOperand(OperandField Field, int TextStart, int TextLength)
+public readonly struct SymbolicOperand : IEquatable<SymbolicOperand>
 {
+    // 8 bytes: the field in the top two bits of the length word.
+    private readonly int _textStart;
+    private readonly uint _lengthAndField;
+
+    public SymbolicOperand(OperandField field, int textStart, int textLength)
+    {
+        if ((uint)textLength >= 1u << 30) throw new ArgumentOutOfRangeException(nameof(textLength));
+        _textStart = textStart;
+        _lengthAndField = (uint)textLength | (uint)field << 30;
+    }
+
+    public OperandField Field => (OperandField)(_lengthAndField >> 30);
+    public int TextStart => _textStart;
+    public int TextLength => (int)(_lengthAndField & ((1u << 30) - 1));
     public bool IsPresent => Field != OperandField.None;
+
+    public bool Equals(SymbolicOperand other) => _textStart == other._textStart && _lengthAndField == other._lengthAndField;
+    public override bool Equals(object? obj) => obj is SymbolicOperand s && Equals(s);
+    public override int GetHashCode() => HashCode.Combine(_textStart, _lengthAndField);
+    public static bool operator ==(SymbolicOperand a, SymbolicOperand b) => a.Equals(b);
+    public static bool operator !=(SymbolicOperand a, SymbolicOperand b) => !a.Equals(b);
+    public override string ToString() => IsPresent ? $"{Field}@{TextStart}+{TextLength}" : "none";
 }

@@ -255,4 +255,27 @@ public sealed class ControlFlowGraphTests
         Assert.Equal(new[] { loop, loop + 1 }, s.Block(loop).Successors.Order());
         Assert.Equal(new[] { 0, loop }, s.Block(loop).Predecessors.Order());
     }
+
+    public static TheoryData<string> EdgeShapes => new()
+    {
+        // loop with a preheader
+        "xorl %eax, %eax\n.L2:\naddl $1, %eax\ncmpl %edi, %eax\njl .L2\nret",
+        // diamond
+        "testl %edi, %edi\nje .L2\nmovl $1, %eax\njmp .L3\n.L2:\nmovl $2, %eax\n.L3:\nret",
+        // backward and forward branches into the same block
+        "jmp .L3\n.L2:\naddl $1, %eax\n.L3:\ncmpl %edi, %eax\njl .L2\nje .L3\nret",
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgeShapes))]
+    public void Predecessors_AreExactlyTheReversedSuccessors(string body)
+    {
+        var s = AsmSnippet.Function(body);
+        var expected = s.Cfg.Blocks.Select(_ => new List<int>()).ToArray();
+        foreach (var b in s.Cfg.Blocks)
+        foreach (int t in b.Successors) expected[t].Add(b.Index);
+        foreach (var b in s.Cfg.Blocks)
+            Assert.True(expected[b.Index].Order().SequenceEqual(b.Predecessors.Order()),
+                $"block {b.Index} [{string.Join(",", b.Labels)}]: predecessors [{string.Join(",", b.Predecessors)}], expected [{string.Join(",", expected[b.Index])}]");
+    }
 }

@@ -471,7 +471,7 @@ public sealed class DependenceGraphTests
             """);
         var g = s.Analysis.Dependences(0);
         var preds = g.Predecessors(2).ToArray();
-        Assert.Equal(new[] { 0, 1 }, preds.Select(e => e.From).Order());
+        Assert.Equal(new[] { 0, 1 }, preds.Select(e => (int)e.From).Order());
         Assert.All(preds, e => Assert.Equal(Raw, e.Kind));
         Assert.Empty(g.Predecessors(0).ToArray());
     }

@@ -240,7 +240,7 @@ DW.ref.__gxx_personality_v0:
         Assert.NotEqual(BarrierKind.None, s.Effects(syscall).Barrier);
     }
 
-    [Fact(Skip = "BUG: 'int $0x80' (the 32-bit Linux system call, valid in 64-bit code) gets no ABI effects: EffectsBuilder only adds Iced's registers (none) and makes it a ControlFlow barrier, so eax (call number) and ebx/ecx/edx/esi/edi/ebp (arguments) are dead before it; 'movl $1, %eax' and 'movl $0, %ebx' look dead, and eax (its result) is not written")]
+    [Fact]
     public void Int80_ReadsItsArguments()
     {
         var s = AsmSnippet.Function("""
@@ -254,5 +254,30 @@ DW.ref.__gxx_personality_v0:
         Live(s.LiveAfter(s.Node("movl $1, %eax")), Rax);
         Live(s.LiveAfter(s.Node("movl $0, %ebx")), Rbx);
         Assert.True(s.Effects(trap).Writes.Contains(Rax));
+    }
+
+    [Fact]
+    public void DebugInfoLabels_AreNotLandingPads()
+    {
+        var s = AsmSnippet.Function("""
+            .LFB0:
+            .LVL0:
+            pushq %rbx
+            movl %edi, %ebx
+            call foo@PLT
+            .LVL1:
+            movl %ebx, %eax
+            popq %rbx
+            ret
+            .LFE0:
+            """, after: """
+            .section .debug_loclists,"",@progbits
+            .uleb128 .LVL0-.LFB0
+            .uleb128 .LVL1-.LFB0
+            .uleb128 .LFE0-.LFB0
+            """);
+        var block = s.Block(s.BlockOf(s.Node("call foo@PLT")));
+        Assert.DoesNotContain(s.BlockOfLabel(".LVL0"), block.Successors);
+        Assert.Equal(new[] { s.BlockOfLabel(".LVL1") }, block.Successors);
     }
 }

@@ -113,58 +113,6 @@ public sealed class AsmFile
         }
     }
 
-    public string Path { get; }
-    public string Source { get; }
-    public AsmLine[] Lines { get; }
-    public AsmInstruction[] Instructions { get; }
-    public IReadOnlyList<AsmSection> Sections { get; }
-    public IReadOnlyList<AsmFunction> Functions { get; }
-    /// <summary>One entry per line kept verbatim, saying why.</summary>
-    public IReadOnlyList<AsmDiagnostic> Diagnostics { get; }
-    /// <summary>Labels whose address is used other than as a direct branch target (jump tables, computed goto).</summary>
-    public IReadOnlySet<string> AddressTakenLabels { get; }
-    /// <summary>Every label defined in the file, with its 0-based line.</summary>
-    public IReadOnlyDictionary<string, int> DefinedLabels { get; }
-    /// <summary>
-    /// Labels named by <c>.uleb128</c>/<c>.sleb128</c> data, i.e. exception call-site tables: landing pads
-    /// (and call-site bounds). A call inside a function with any of them may continue at any of them.
-    /// </summary>
-    public IReadOnlySet<string> ExceptionLabels { get; }
-
-    private IReadOnlyDictionary<string, AsmFunction>? _addressTakenOwners;
-
-    /// <summary>Address-taken labels that are code labels of some function (jump-table and computed-goto targets), with that function.</summary>
-    public IReadOnlyDictionary<string, AsmFunction> AddressTakenCodeLabelOwners
-    {
-        get
-        {
-            if (_addressTakenOwners is not null) return _addressTakenOwners;
-            var owners = new Dictionary<string, AsmFunction>(StringComparer.Ordinal);
-            if (AddressTakenLabels.Count > 0)
-            {
-                foreach (var f in Functions)
-                {
-                    foreach (int line in f.Lines)
-                    {
-                        if (Lines[line].Kind != LineKind.Label) continue;
-                        string name = SharedLabelName(line);
-                        if (AddressTakenLabels.Contains(name)) owners.TryAdd(name, f);
-                    }
-                }
-            }
-            return _addressTakenOwners = owners;
-        }
-    }
-
-    /// <summary>The function whose lines include <paramref name="line"/>, or null.</summary>
-    public AsmFunction? FunctionOfLine(int line)
-    {
-        foreach (var f in Functions)
-        {
-            if (line >= f.FirstLine && line <= f.EndLine && Array.BinarySearch(f.Lines, line) >= 0) return f;
-        }
-        return null;
-    }
     public int VerbatimCount { get; }
 
     public ReadOnlySpan<char> TextOf(int line) => Source.AsSpan(Lines[line].Start, Lines[line].Length);

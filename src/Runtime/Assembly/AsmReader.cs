@@ -309,7 +309,9 @@ public static class AsmReader
         }
 
         var context = new DecodeContext(scan, obj, symbols);
-        var instructions = new List<AsmInstruction>(lines.Length / 2);
+        int candidates = 0;
+        foreach (var l in lines) if (l.Kind == LineKind.Instruction) candidates++;
+        var instructions = new List<AsmInstruction>(candidates);
         for (int i = 0; i < lines.Length; i++)
         {
             ref var line = ref lines[i];

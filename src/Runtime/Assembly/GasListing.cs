@@ -47,7 +47,9 @@ internal sealed class GasListing
         var byteStart = new int[sourceLineCount];
         var byteCount = new byte[sourceLineCount];
         Array.Fill(offset, -1);
-        var bytes = new ByteBuffer(listing.Length / 4);
+        int rows = 0;
+        if (wanted is not null) foreach (bool w in wanted) if (w) rows++;
+        var bytes = new ByteBuffer(wanted is null ? listing.Length / 16 : rows * 8);
 
         int pos = 0;
         while (pos < listing.Length)

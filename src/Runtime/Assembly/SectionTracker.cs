@@ -9,6 +9,7 @@ internal sealed class SectionTracker
 {
     private readonly List<AsmSection> _sections = [];
     private readonly Dictionary<(string, string?), int> _byKey = [];
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal); // ungrouped sections only
     private readonly Stack<(int Section, int Subsection, int Previous, int PreviousSubsection)> _stack = new();
     private int _section, _subsection, _previous = -1, _previousSubsection;
 
@@ -75,9 +76,10 @@ internal sealed class SectionTracker
         Span<Range> parts = stackalloc Range[8];
         int n = GasLexer.SplitOperands(args, parts);
         if (n <= 0) return -1;
-        string name = Unquote(args[parts[0]]);
-        if (name.Length == 0) return -1;
-        string? group = null;
+        var name = Unquote(args[parts[0]]);
+        if (name.IsEmpty) return -1;
+        ReadOnlySpan<char> group = default;
+        bool hasGroup = false;
         if (n >= 2)
         {
             var flags = Unquote(args[parts[1]]);
@@ -87,18 +89,21 @@ internal sealed class SectionTracker
                 int groupIndex = flags.Contains('M') ? 4 : 3;
                 if (n <= groupIndex) return -1;
                 group = Unquote(args[parts[groupIndex]]);
+                hasGroup = true;
             }
             if (n >= 3 && args[parts[2]].Trim() is var type && type.Length > 0 && type[0] is not ('@' or '%'))
                 return -1;
         }
-        return Intern(name, group);
+        // Most .section lines name a section seen before: look it up without allocating.
+        if (!hasGroup && _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int known)) return known;
+        return Intern(name.ToString(), hasGroup ? group.ToString() : null);
     }
 
-    private static string Unquote(ReadOnlySpan<char> s)
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> s)
     {
         s = s.Trim();
         if (s.Length >= 2 && s[0] == '"' && s[^1] == '"') s = s[1..^1];
-        return s.ToString();
+        return s;
     }
 
     private int Intern(string name, string? group)
@@ -108,6 +113,7 @@ internal sealed class SectionTracker
             index = _sections.Count;
             _sections.Add(new AsmSection(index, name, group));
             _byKey[(name, group)] = index;
+            if (group is null) _byName[name] = index;
         }
         return index;
     }

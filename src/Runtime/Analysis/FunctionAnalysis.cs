@@ -1,3 +1,4 @@
+using Iced.Intel;
 using CompilerLLM.Assembly;
 
 namespace CompilerLLM.Analysis;
@@ -31,18 +32,27 @@ public sealed class FunctionAnalysis
     public static FunctionAnalysis Analyze(AsmFile file, AsmFunction function, EffectsBuilder? builder = null)
     {
         var cfg = ControlFlowGraph.Build(file, function);
+        var summaries = CallSummaries.For(file);
         builder ??= new EffectsBuilder();
         builder.TakeMemory();
         var effects = new InstructionEffects[cfg.Nodes.Length];
         for (int i = 0; i < effects.Length; i++)
         {
             var line = file.Lines[cfg.Nodes[i]];
-            effects[i] = line.Kind == LineKind.Instruction
-                ? builder.Compute(file.Instructions[line.Instruction])
-                : EffectsBuilder.VerbatimEffects;
+            if (line.Kind != LineKind.Instruction)
+            {
+                effects[i] = EffectsBuilder.VerbatimEffects;
+                continue;
+            }
+            var asm = file.Instructions[line.Instruction];
+            LocationSet? local = asm.Instruction.FlowControl == FlowControl.Call && CallSummaries.TryLocalCallee(file, asm, out var callee)
+                ? summaries.ClobbersOf(callee) : null;
+            effects[i] = builder.Compute(asm, local);
         }
         var memory = builder.TakeMemory();
-        return new FunctionAnalysis(file, cfg, effects, memory, Liveness.Compute(cfg, effects));
+        // Callers compiled with -fipa-ra rely on this function not writing more than it does today.
+        var preserved = summaries.PreservedAtExits(function.Name);
+        return new FunctionAnalysis(file, cfg, effects, memory, Liveness.Compute(cfg, effects, preserved));
     }
 
     public DependenceGraph Dependences(int block) =>

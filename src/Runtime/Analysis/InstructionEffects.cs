@@ -92,7 +92,12 @@ public sealed class EffectsBuilder
     public static InstructionEffects VerbatimEffects =>
         new(LocationSet.All, LocationSet.Empty, LocationSet.All, BarrierKind.Verbatim, 0, 0);
 
-    public InstructionEffects Compute(in AsmInstruction asm)
+    /// <summary>
+    /// The effects of one instruction. For a direct call to a function of the same file, pass that
+    /// function's summary as <paramref name="localCallWrites"/>: such a call then writes only those
+    /// registers and kills none (see <see cref="CallSummaries"/>).
+    /// </summary>
+    public InstructionEffects Compute(in AsmInstruction asm, LocationSet? localCallWrites = null)
     {
         var instruction = asm.Instruction;
         var info = _factory.GetInfo(instruction);
@@ -150,6 +155,12 @@ public sealed class EffectsBuilder
                 writes = LocationSet.All;
                 kills = LocationSet.Empty;
                 barrier = BarrierKind.Ordering;
+                break;
+            case FlowControl.Call when localCallWrites is { } local:
+                uses |= SysVAbi.CallUses;
+                writes |= local;
+                uses |= local & SysVAbi.CallClobbers; // may-writes: the old value may survive
+                barrier = BarrierKind.Call;
                 break;
             case FlowControl.Call:
             case FlowControl.IndirectCall:

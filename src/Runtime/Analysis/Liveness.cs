@@ -31,7 +31,8 @@ public sealed class Liveness
         _ => LocationSet.Empty,
     };
 
-    public static Liveness Compute(ControlFlowGraph cfg, ReadOnlySpan<InstructionEffects> nodeEffects)
+    /// <param name="preservedAtExits">Live at every exit besides the ABI's sets: what callers may keep in registers this function never writes.</param>
+    public static Liveness Compute(ControlFlowGraph cfg, ReadOnlySpan<InstructionEffects> nodeEffects, LocationSet preservedAtExits = default)
     {
         var blocks = cfg.Blocks;
         int n = blocks.Length;
@@ -60,7 +61,7 @@ public sealed class Liveness
             for (int b = n - 1; b >= 0; b--)
             {
                 var block = blocks[b];
-                var outSet = ExitLiveness(block.Exit);
+                var outSet = block.Exit == BlockExit.None ? LocationSet.Empty : ExitLiveness(block.Exit) | preservedAtExits;
                 foreach (int s in block.Successors) outSet |= liveIn[s];
                 var inSet = gen[b] | (outSet - kill[b]);
                 if (outSet != liveOut[b] || inSet != liveIn[b])

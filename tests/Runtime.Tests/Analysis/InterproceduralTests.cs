@@ -48,7 +48,7 @@ public sealed class InterproceduralTests
         Dead(s.LiveAfter(s.Node("imull %edx, %r11d")), R11);
     }
 
-    [Fact(Skip = "BUG: calls to a function defined in the same file get the full SysVAbi.CallClobbers, but GCC's -fipa-ra (default at -O2) keeps values in call-clobbered registers the callee does not touch: r11 = c*d computed by 'imull %edx, %r11d' before 'call leaf' and read after it is dead after the imull, so dead-code elimination would delete it")]
+    [Fact]
     public void CallToLocalFunction_ValueKeptInR11AcrossCallIsLive()
     {
         var s = AsmSnippet.Function("""
@@ -62,7 +62,7 @@ public sealed class InterproceduralTests
         Live(s.LiveBefore(s.Node("call leaf")), R11);
     }
 
-    [Fact(Skip = "BUG: calls to a function defined in the same file get the full SysVAbi.CallClobbers, but with -fipa-ra GCC keeps doubles in xmm8-xmm15 across 'call dleaf' when dleaf does not write them: xmm8 set by 'mulsd %xmm1, %xmm8' and read after the call is dead before it")]
+    [Fact]
     public void CallToLocalFunction_ValueKeptInXmm8AcrossCallIsLive()
     {
         var s = AsmSnippet.Function("""
@@ -82,7 +82,7 @@ public sealed class InterproceduralTests
         Live(s.LiveAfter(s.Node("mulsd %xmm1, %xmm8")), Xmm(8));
     }
 
-    [Fact(Skip = "BUG: at 'ret' only SysVAbi.ReturnUses is live, but a function defined in the file is called by code compiled with -fipa-ra that relies on it not writing more than it does (f keeps r11, rcx, rsi, xmm8 across 'call leaf'); in leaf every register it does not write must stay live at ret, otherwise a rewrite may use r11 as a free scratch register and break f")]
+    [Fact]
     public void LocalCallee_RegistersItDoesNotWriteAreLiveAtReturn()
     {
         var s = AsmSnippet.Function("""

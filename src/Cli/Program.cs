@@ -5,4 +5,6 @@ var root = new RootCommand("compilerllm: learned, verified post-optimizer for GC
 root.Subcommands.Add(RoundTripCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(OptimizeCommand.Create());
+root.Subcommands.Add(ProveRulesCommand.Create());
 return root.Parse(args).Invoke();

@@ -29,10 +29,14 @@ public sealed class FunctionAnalysis
     public ReadOnlySpan<InstructionEffects> Effects => _effects;
     public IReadOnlyList<MemoryAccess> Memory => _memory;
 
-    public static FunctionAnalysis Analyze(AsmFile file, AsmFunction function, EffectsBuilder? builder = null)
+    /// <param name="summaries">
+    /// The call summaries to respect; by default this file's. When re-checking a rewritten file,
+    /// pass the original file's: callers were compiled against the original clobber sets.
+    /// </param>
+    public static FunctionAnalysis Analyze(AsmFile file, AsmFunction function, EffectsBuilder? builder = null, CallSummaries? summaries = null)
     {
         var cfg = ControlFlowGraph.Build(file, function);
-        var summaries = CallSummaries.For(file);
+        summaries ??= CallSummaries.For(file);
         builder ??= new EffectsBuilder();
         builder.TakeMemory();
         var effects = new InstructionEffects[cfg.Nodes.Length];
@@ -54,6 +58,16 @@ public sealed class FunctionAnalysis
         var preserved = summaries.PreservedAtExits(function.Name);
         return new FunctionAnalysis(file, cfg, effects, memory, Liveness.Compute(cfg, effects, preserved));
     }
+
+    /// <summary>What is live just before node <paramref name="node"/>.</summary>
+    public LocationSet LiveBefore(int node)
+    {
+        var e = _effects[node];
+        return (Liveness.LiveAfter(node) - e.Kills) | e.Uses;
+    }
+
+    /// <summary>The node of a line, or -1 when the line is not one of the function's nodes.</summary>
+    public int NodeOfLine(int line) => Math.Max(-1, Array.BinarySearch(Cfg.Nodes, line));
 
     public DependenceGraph Dependences(int block) =>
         _dependences[block] ??= DependenceGraph.Build(File, Cfg, Cfg.Blocks[block], _effects, _memory);

@@ -49,6 +49,36 @@ public sealed class AsmPrinter
         }
     }
 
+    /// <summary>
+    /// Writes the file with instruction lines replaced: each key line is printed as its list of new
+    /// instructions (an empty list deletes it). <paramref name="newLineOf"/> receives, for every
+    /// original line, the index in the output where it (or its replacement) starts.
+    /// </summary>
+    public string Print(AsmFile file, IReadOnlyDictionary<int, IReadOnlyList<(Instruction Instruction, SymbolicOperand Symbol0, SymbolicOperand Symbol1)>> replacements,
+        out int[] newLineOf)
+    {
+        var sb = new StringBuilder(file.Source.Length + 1024);
+        newLineOf = new int[file.Lines.Length + 1];
+        int written = 0;
+        for (int i = 0; i < file.Lines.Length; i++)
+        {
+            newLineOf[i] = written;
+            if (replacements.TryGetValue(i, out var list))
+            {
+                foreach (var (instruction, s0, s1) in list)
+                {
+                    sb.Append(Format(file.Source, instruction, s0, s1)).Append('\n');
+                    written++;
+                }
+                continue;
+            }
+            sb.Append(file.TextOf(i)).Append('\n');
+            written++;
+        }
+        newLineOf[file.Lines.Length] = written;
+        return sb.ToString();
+    }
+
     public string Print(AsmFile file, bool formatAll = false)
     {
         var sb = new StringWriter(new StringBuilder(file.Source.Length + 1024));

@@ -1,0 +1,28 @@
+namespace CompilerLLM.Pipeline;
+
+/// <summary>One rewrite as the report shows it.</summary>
+public sealed record RewriteRecord(string Rule, int Line, IReadOnlyList<string> Before, IReadOnlyList<string> After, int SizeDelta);
+
+/// <summary>A candidate that was not applied, and why.</summary>
+public sealed record RejectionRecord(string Rule, int Line, string Reason);
+
+/// <summary>Per function: what matched, what was applied, what was rejected and the estimated effect.</summary>
+public sealed record FunctionReport(
+    string Name,
+    IReadOnlyDictionary<string, int> CandidatesPerRule,
+    IReadOnlyList<RewriteRecord> Applied,
+    IReadOnlyList<RejectionRecord> Rejected,
+    int SizeDelta,
+    double EstimatedCycleDelta,
+    string? FallbackReason);
+
+/// <summary>The optimizer's report for one file (written as JSON with --report).</summary>
+public sealed record OptimizationReport(
+    string File,
+    string Policy,
+    int Functions,
+    int Candidates,
+    int Applied,
+    int Fallbacks,
+    IReadOnlyList<FunctionReport> FunctionReports,
+    IReadOnlyList<string> Passes);

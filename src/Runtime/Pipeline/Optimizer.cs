@@ -1,0 +1,252 @@
+using System.Text.RegularExpressions;
+using Iced.Intel;
+using CompilerLLM.Analysis;
+using CompilerLLM.Assembly;
+using CompilerLLM.Measurement;
+using CompilerLLM.Rewriting;
+
+namespace CompilerLLM.Pipeline;
+
+/// <summary>The optimized text, the report, and the model of the output (null when nothing changed).</summary>
+public sealed record OptimizationResult(string Text, OptimizationReport Report);
+
+/// <summary>
+/// The optimizer's explicit pass list, for one file:
+/// <list type="number">
+/// <item>analyze each function (CFG, effects, liveness with the file's call summaries);</item>
+/// <item>find candidates: every rule of the catalogue at every window of every block;</item>
+/// <item>guard each site: dead locations dead, window contiguous, replacement encodable;</item>
+/// <item>choose with the policy, then apply the fuel limit;</item>
+/// <item>print, re-assemble and re-model the result (GAS must accept it and every new line model exactly);</item>
+/// <item>re-check every applied rewrite against the liveness of the rewritten function (with the
+/// original call summaries) and drop any whose side condition no longer holds; repeat until stable;</item>
+/// <item>optionally re-prove each changed block with z3 (translation validation).</item>
+/// </list>
+/// A function whose rewrites fail any step is emitted unchanged, and the report says why.
+/// </summary>
+public static partial class Optimizer
+{
+    public static IReadOnlyList<string> Passes { get; } =
+        ["analyze", "find-candidates", "guard", "choose", "fuel", "reassemble", "recheck-liveness", "validate-smt"];
+
+    public static OptimizationResult Optimize(AsmFile file, OptimizerOptions options)
+    {
+        var rules = RuleCatalogue.All.Where(r => options.Rules is null ? r.AppliedByDefault : options.Rules.Contains(r.Name)).ToList();
+        var finder = new CandidateFinder(rules);
+        var summaries = CallSummaries.For(file);
+        var builder = new EffectsBuilder();
+        var work = new List<FunctionWork>();
+        int fuel = options.Fuel ?? int.MaxValue;
+
+        // analyze, find-candidates, guard, choose, fuel
+        foreach (var function in file.Functions)
+        {
+            var analysis = FunctionAnalysis.Analyze(file, function, builder);
+            var candidates = finder.Find(analysis);
+            var chosen = new List<Candidate>();
+            if (options.Policy == PolicyKind.All)
+            {
+                foreach (var c in candidates.OrderBy(c => c.FirstNode))
+                {
+                    if (!c.IsValid || chosen.Any(o => o.Overlaps(c))) continue;
+                    if (fuel == 0)
+                    {
+                        c.Rejection = "out of fuel";
+                        continue;
+                    }
+                    fuel--;
+                    chosen.Add(c);
+                }
+            }
+            work.Add(new FunctionWork(function, analysis, candidates, chosen));
+        }
+
+        string text = file.Source;
+        if (work.Any(w => w.Chosen.Count > 0))
+        {
+            text = ApplyAndRecheck(file, work, summaries, options);
+        }
+        return new OptimizationResult(text, BuildReport(file, work, options));
+    }
+
+    private sealed class FunctionWork(AsmFunction function, FunctionAnalysis analysis, List<Candidate> candidates, List<Candidate> chosen)
+    {
+        public AsmFunction Function { get; } = function;
+        public FunctionAnalysis Analysis { get; } = analysis;
+        public List<Candidate> Candidates { get; } = candidates;
+        public List<Candidate> Chosen { get; } = chosen;
+        public string? FallbackReason { get; set; }
+    }
+
+    private static string ApplyAndRecheck(AsmFile file, List<FunctionWork> work, CallSummaries summaries, OptimizerOptions options)
+    {
+        var printer = new AsmPrinter();
+        for (int round = 0; ; round++)
+        {
+            var replacements = Replacements(file, work, options);
+            if (replacements.Count == 0) return file.Source;
+            string text = printer.Print(file, replacements, out int[] newLineOf);
+
+            // reassemble: GAS must accept the output and every line must model as exactly as before.
+            AsmFile output;
+            try
+            {
+                output = AsmReader.Read(file.Path, text);
+            }
+            catch (AsmReadException e)
+            {
+                var culprits = FunctionsAtLines(work, newLineOf, GasErrorLines(e.Message));
+                if (culprits.Count == 0) culprits = work.Where(w => w.Chosen.Count > 0).ToList();
+                foreach (var w in culprits) FallBack(w, $"the rewritten function does not assemble: {FirstLine(e.Message)}");
+                continue;
+            }
+            if (output.VerbatimCount > file.VerbatimCount)
+            {
+                var culprits = FunctionsAtLines(work, newLineOf, output.Diagnostics.Select(d => d.LineNumber - 1));
+                foreach (var w in culprits) FallBack(w, "a rewritten line does not model exactly");
+                if (culprits.Count > 0) continue;
+            }
+
+            // recheck-liveness: every applied rewrite's dead locations are dead in the rewritten program.
+            bool dropped = false;
+            var newFunctions = output.Functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
+            foreach (var w in work)
+            {
+                if (w.Chosen.Count == 0) continue;
+                if (!newFunctions.TryGetValue(w.Function.Name, out var newFunction))
+                {
+                    FallBack(w, "the function is missing from the rewritten file");
+                    dropped = true;
+                    continue;
+                }
+                var after = FunctionAnalysis.Analyze(output, newFunction, summaries: summaries);
+                foreach (var c in w.Chosen.ToList())
+                {
+                    int nextOriginal = w.Analysis.Cfg.Nodes[c.LastNode] + 1;
+                    var live = LiveAt(after, newLineOf[nextOriginal]);
+                    var clash = c.Rule.MayDiffer(c.Bindings) & live;
+                    if (clash.IsEmpty) continue;
+                    c.Rejection = $"re-check: {clash} live after the rewrite in the rewritten function";
+                    w.Chosen.Remove(c);
+                    dropped = true;
+                }
+                if (options.ValidateWithSmt)
+                {
+                    string? why = TranslationValidation.CheckFunction(w.Analysis, w.Chosen, after, newLineOf);
+                    if (why is not null)
+                    {
+                        FallBack(w, why);
+                        dropped = true;
+                    }
+                }
+            }
+            if (!dropped) return text;
+        }
+    }
+
+    private static void FallBack(FunctionWork w, string reason)
+    {
+        foreach (var c in w.Chosen) c.Rejection ??= "function fell back: " + reason;
+        w.Chosen.Clear();
+        w.FallbackReason = reason;
+    }
+
+    private static Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements(
+        AsmFile file, List<FunctionWork> work, OptimizerOptions options)
+    {
+        var replacements = new Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>>();
+        foreach (var w in work)
+        {
+            bool inject = options.FaultInjectionFunction == w.Function.Name;
+            foreach (var c in w.Chosen)
+            {
+                var cfg = w.Analysis.Cfg;
+                var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, default(SymbolicOperand))).ToList();
+                if (inject && c.Bindings.Registers.Count > 0)
+                {
+                    // Test-only corruption that no guard looks for: flip a bound register after the rewrite.
+                    list.Add((Instruction.Create(Code.Not_rm64, c.Bindings.Registers.Values.First()), default, default));
+                    inject = false;
+                }
+                replacements[cfg.Nodes[c.FirstNode]] = list;
+                for (int n = c.FirstNode + 1; n <= c.LastNode; n++) replacements[cfg.Nodes[n]] = [];
+            }
+        }
+        return replacements;
+    }
+
+    /// <summary>What is live at a line of the rewritten function: before the first node at or after it.</summary>
+    private static LocationSet LiveAt(FunctionAnalysis after, int line)
+    {
+        var nodes = after.Cfg.Nodes;
+        int index = Array.BinarySearch(nodes, line);
+        if (index < 0) index = ~index;
+        return index < nodes.Length ? after.LiveBefore(index) : LocationSet.All;
+    }
+
+    private static List<FunctionWork> FunctionsAtLines(List<FunctionWork> work, int[] newLineOf, IEnumerable<int> newLines)
+    {
+        var result = new List<FunctionWork>();
+        foreach (int line in newLines)
+        {
+            foreach (var w in work)
+            {
+                if (w.Chosen.Count == 0 || result.Contains(w)) continue;
+                if (line >= newLineOf[w.Function.FirstLine] && line < newLineOf[w.Function.EndLine + 1]) result.Add(w);
+            }
+        }
+        return result;
+    }
+
+    [GeneratedRegex(@":(\d+): ")]
+    private static partial Regex GasLineNumber();
+
+    private static IEnumerable<int> GasErrorLines(string message) =>
+        GasLineNumber().Matches(message).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1);
+
+    private static string FirstLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length > 1 ? lines[^1].Trim() : message.Trim();
+    }
+
+    private static OptimizationReport BuildReport(AsmFile file, List<FunctionWork> work, OptimizerOptions options)
+    {
+        var printer = new AsmPrinter();
+        var functions = new List<FunctionReport>(work.Count);
+        foreach (var w in work)
+        {
+            var cfg = w.Analysis.Cfg;
+            var perRule = w.Candidates.GroupBy(c => c.Rule.Name).ToDictionary(g => g.Key, g => g.Count());
+            var applied = new List<RewriteRecord>();
+            double cycles = 0;
+            int size = 0;
+            foreach (var c in w.Chosen)
+            {
+                var before = new List<string>();
+                double cyclesBefore = 0, cyclesAfter = 0;
+                for (int n = c.FirstNode; n <= c.LastNode; n++)
+                {
+                    var asm = file.Instructions[file.Lines[cfg.Nodes[n]].Instruction];
+                    before.Add(file.TextOf(cfg.Nodes[n]).ToString().Trim());
+                    cyclesBefore += StaticCost.Cycles(asm.Instruction);
+                }
+                var after = new List<string>();
+                foreach (var r in c.Replacement)
+                {
+                    after.Add(printer.Format(file.Source, r.Instruction, r.Symbol).Trim());
+                    cyclesAfter += StaticCost.Cycles(r.Instruction);
+                }
+                cycles += cyclesAfter - cyclesBefore;
+                size += c.SizeDelta;
+                applied.Add(new RewriteRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, before, after, c.SizeDelta));
+            }
+            var rejected = w.Candidates.Where(c => !c.IsValid)
+                .Select(c => new RejectionRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, c.Rejection!)).ToList();
+            functions.Add(new FunctionReport(w.Function.Name, perRule, applied, rejected, size, cycles, w.FallbackReason));
+        }
+        return new OptimizationReport(file.Path, options.Policy.ToString().ToLowerInvariant(), work.Count,
+            work.Sum(w => w.Candidates.Count), work.Sum(w => w.Chosen.Count), work.Count(w => w.FallbackReason is not null),
+            functions, Passes);
+    }
+}

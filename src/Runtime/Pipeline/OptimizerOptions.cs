@@ -1,0 +1,27 @@
+namespace CompilerLLM.Pipeline;
+
+/// <summary>How candidates are chosen until the ONNX policy lands.</summary>
+public enum PolicyKind : byte
+{
+    /// <summary>Apply nothing (the output equals the input).</summary>
+    None,
+    /// <summary>Apply every validated candidate greedily, in program order, skipping overlaps.</summary>
+    All,
+}
+
+public sealed record OptimizerOptions
+{
+    public PolicyKind Policy { get; init; } = PolicyKind.All;
+
+    /// <summary>At most this many rewrites in the whole file (in program order), to bisect a miscompile to one rewrite.</summary>
+    public int? Fuel { get; init; }
+
+    /// <summary>Only these rules (by name); null for every rule applied by default.</summary>
+    public IReadOnlySet<string>? Rules { get; init; }
+
+    /// <summary>Re-check each changed block by symbolic execution with z3 (translation validation).</summary>
+    public bool ValidateWithSmt { get; init; }
+
+    /// <summary>Test only: corrupt the first applied rewrite of this function so that fallbacks can be exercised.</summary>
+    public string? FaultInjectionFunction { get; init; }
+}

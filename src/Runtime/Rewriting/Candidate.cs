@@ -1,0 +1,34 @@
+namespace CompilerLLM.Rewriting;
+
+/// <summary>
+/// One place a rule matched: the window (consecutive nodes of one block), the bindings, the
+/// replacement, and why it was rejected if it was.
+/// </summary>
+public sealed class Candidate
+{
+    internal Candidate(RewriteRule rule, int block, int firstNode, int nodeCount, Bindings bindings)
+    {
+        Rule = rule;
+        Block = block;
+        FirstNode = firstNode;
+        NodeCount = nodeCount;
+        Bindings = bindings;
+    }
+
+    public RewriteRule Rule { get; }
+    public int Block { get; }
+    /// <summary>First node of the window (index into the function's <c>ControlFlowGraph.Nodes</c>).</summary>
+    public int FirstNode { get; }
+    public int NodeCount { get; }
+    public int LastNode => FirstNode + NodeCount - 1;
+    public Bindings Bindings { get; }
+    public IReadOnlyList<RewrittenInstruction> Replacement { get; internal set; } = [];
+    /// <summary>Null when every check at this site passed.</summary>
+    public string? Rejection { get; internal set; }
+    public bool IsValid => Rejection is null;
+    /// <summary>Bytes saved by the replacement (positive is smaller), from Iced's encodings.</summary>
+    public int SizeDelta { get; internal set; }
+
+    public bool Overlaps(Candidate other) =>
+        FirstNode <= other.LastNode && other.FirstNode <= LastNode;
+}

@@ -1,0 +1,119 @@
+using Iced.Intel;
+using CompilerLLM.Analysis;
+using CompilerLLM.Assembly;
+
+namespace CompilerLLM.Rewriting;
+
+/// <summary>
+/// Enumerates every site where a rule's pattern matches a window of consecutive instructions of a
+/// block, and runs the site guard: the rule's dead locations are dead after the window (liveness),
+/// the window holds only instructions (no verbatim line, no directive but <c>.loc</c> between them),
+/// and every replacement instruction encodes.
+/// </summary>
+public sealed class CandidateFinder
+{
+    private readonly IReadOnlyList<RewriteRule> _rules;
+    private readonly Dictionary<Mnemonic, List<RewriteRule>> _byFirstMnemonic = [];
+    private readonly Encoder _encoder;
+    private readonly CountingWriter _writer = new();
+
+    public CandidateFinder(IReadOnlyList<RewriteRule> rules)
+    {
+        _rules = rules;
+        foreach (var rule in rules)
+        {
+            var m = rule.Pattern[0].Mnemonic;
+            if (!_byFirstMnemonic.TryGetValue(m, out var list)) _byFirstMnemonic[m] = list = [];
+            list.Add(rule);
+        }
+        _encoder = Encoder.Create(64, _writer);
+    }
+
+    public IReadOnlyList<RewriteRule> Rules => _rules;
+
+    public List<Candidate> Find(FunctionAnalysis analysis)
+    {
+        var file = analysis.File;
+        var cfg = analysis.Cfg;
+        var result = new List<Candidate>();
+        var window = new AsmInstruction[4];
+        foreach (var block in cfg.Blocks)
+        {
+            for (int start = block.FirstNode; start < block.EndNode; start++)
+            {
+                var first = file.Lines[cfg.Nodes[start]];
+                if (first.Kind != LineKind.Instruction) continue;
+                if (!_byFirstMnemonic.TryGetValue(file.Instructions[first.Instruction].Instruction.Mnemonic, out var rules)) continue;
+                foreach (var rule in rules)
+                {
+                    int k = rule.Pattern.Count;
+                    if (start + k > block.EndNode || !GatherWindow(file, cfg, start, k, window)) continue;
+                    var bindings = rule.Match(window.AsSpan(0, k));
+                    if (bindings is null) continue;
+                    var candidate = new Candidate(rule, block.Index, start, k, bindings);
+                    Guard(analysis, candidate, window.AsSpan(0, k));
+                    result.Add(candidate);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The window's instructions, if they are consecutive instruction lines with only comments, blanks or .loc between them.</summary>
+    private static bool GatherWindow(AsmFile file, ControlFlowGraph cfg, int start, int count, AsmInstruction[] window)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            var line = file.Lines[cfg.Nodes[start + k]];
+            if (line.Kind != LineKind.Instruction) return false;
+            window[k] = file.Instructions[line.Instruction];
+            if (k == 0) continue;
+            for (int between = cfg.Nodes[start + k - 1] + 1; between < cfg.Nodes[start + k]; between++)
+            {
+                var kind = file.Lines[between].Kind;
+                if (kind is LineKind.Blank or LineKind.Comment) continue;
+                if (kind == LineKind.Directive && file.TextOf(between).TrimStart().StartsWith(".loc")) continue;
+                return false; // .cfi_*, labels or anything else must keep its place relative to the instructions
+            }
+        }
+        return true;
+    }
+
+    private void Guard(FunctionAnalysis analysis, Candidate candidate, ReadOnlySpan<AsmInstruction> window)
+    {
+        var mayDiffer = candidate.Rule.MayDiffer(candidate.Bindings);
+        var liveAfter = analysis.Liveness.LiveAfter(candidate.LastNode);
+        var clash = mayDiffer & liveAfter;
+        if (!clash.IsEmpty)
+        {
+            candidate.Rejection = $"live after the window: {clash}";
+            return;
+        }
+        var replacement = candidate.Rule.Build(candidate.Bindings);
+        if (replacement is null)
+        {
+            candidate.Rejection = "no encoding for the replacement";
+            return;
+        }
+        int before = 0, after = 0;
+        foreach (var w in window) before += w.Instruction.Length;
+        foreach (var r in replacement)
+        {
+            _writer.Count = 0;
+            if (!_encoder.TryEncode(r.Instruction, 0, out _, out string? error))
+            {
+                candidate.Rejection = $"Iced cannot encode {r.Instruction}: {error}";
+                return;
+            }
+            after += _writer.Count;
+        }
+        candidate.Replacement = replacement;
+        candidate.SizeDelta = before - after;
+    }
+
+    private sealed class CountingWriter : CodeWriter
+    {
+        public int Count;
+        public override void WriteByte(byte value) => Count++;
+    }
+}

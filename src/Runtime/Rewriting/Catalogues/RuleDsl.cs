@@ -1,0 +1,59 @@
+using Iced.Intel;
+using CompilerLLM.Analysis;
+
+namespace CompilerLLM.Rewriting.Catalogues;
+
+/// <summary>The small vocabulary the catalogues are written in, so each rule reads as data.</summary>
+internal static class RuleDsl
+{
+    public static readonly IReadOnlyList<int> AllWidths = [8, 16, 32, 64];
+    public static readonly IReadOnlyList<int> Wide = [32, 64];
+
+    public static LocationSet Flags(params int[] flags) => LocationSet.Of(flags);
+    public static LocationSet AllFlags => LocationSet.StatusFlags;
+
+    public static InstructionPattern I(Mnemonic m, params OperandPattern[] ops) => InstructionPattern.Of(m, ops);
+
+    public static InstructionTemplate T(string codes, params OperandTemplate[] ops) => InstructionTemplate.Of(codes, ops);
+
+    public static OperandPattern Reg(string name, int width = 0) => OperandPattern.Reg(name, width);
+    public static OperandPattern Imm(long value) => OperandPattern.Imm(value);
+    public static OperandPattern Imm(string name, IReadOnlyList<long>? domain = null) => OperandPattern.Imm(name, domain);
+    public static OperandPattern Stack(string name, int width = 0) => OperandPattern.Mem(name, width, stackOnly: true);
+    public static OperandPattern Addr(string b, string? index = null, int scale = 1, string? disp = null, long? fixedDisp = null) =>
+        new AddressPattern(b, index, scale, disp, fixedDisp);
+    /// <summary>A memory access <c>disp(base)</c> of the rule's width (no index, no symbol).</summary>
+    public static OperandPattern At(string b, string disp, int width = 0) => new BasedMemoryPattern(b, disp, width);
+
+    public static OperandTemplate R(string name, int width = 0) => OperandTemplate.Reg(name, width);
+    public static OperandTemplate Im(long value) => OperandTemplate.Imm(value);
+    public static OperandTemplate Im(string name) => OperandTemplate.Imm(name);
+    public static OperandTemplate Im(Func<Bindings, long> f, Func<Bindings, string?>? symbolic = null) => OperandTemplate.Imm(f, symbolic);
+    public static OperandTemplate M(string name) => OperandTemplate.Mem(name);
+    public static OperandTemplate A(string? b, string? index = null, Func<Bindings, int>? scale = null, Func<Bindings, long>? disp = null,
+        Func<Bindings, string?>? symbolicDisp = null) =>
+        OperandTemplate.Address(b, index, scale ?? (_ => 1), disp, symbolicDisp);
+
+    /// <summary>The SMT sum of two immediate variables' terms (null outside proofs).</summary>
+    public static Func<Bindings, string?> SumTerm(string a, string b) =>
+        x => x.TermOf(a) is { } ta && x.TermOf(b) is { } tb ? $"(bvadd {ta} {tb})" : null;
+
+    public static RewriteRule Rule(string name, RuleFamily family, string equation, IReadOnlyList<int> widths,
+        InstructionPattern[] match, InstructionTemplate[] replace, RuleConditions? when = null) =>
+        new(name, family, equation, widths, match, replace, when ?? RuleConditions.None);
+
+    public static RuleConditions Dead(LocationSet flags, params string[] registers) => new() { DeadFlags = flags, DeadRegisters = registers };
+
+    public static RuleConditions Guarded(RuleConditions c, string description, Func<Bindings, bool> guard) =>
+        c with { Guard = guard, GuardDescription = description };
+
+    public static bool NotInAddress(Bindings b, string reg, string mem)
+    {
+        var m = b.MemoryOperand(mem);
+        var r = b.Register(reg);
+        return m.Base != r && m.Index != r;
+    }
+
+    public static bool FitsInt32(long v) => v is >= int.MinValue and <= int.MaxValue;
+}
+

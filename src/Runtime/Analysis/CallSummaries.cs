@@ -44,9 +44,16 @@ public sealed class CallSummaries
 
     private static CallSummaries Compute(AsmFile file)
     {
-        var builder = new EffectsBuilder();
+        var builder = new EffectsBuilder { SymbolSource = file.Source };
         var own = new Dictionary<string, LocationSet>(StringComparer.Ordinal);
         var callees = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Local labels by owning function: GCC's hot/cold parts (f, f.cold) are one function to its summary.
+        var labelOwner = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in file.Functions)
+        {
+            foreach (int line in function.Lines)
+                if (file.Lines[line].Kind == LineKind.Label) labelOwner.TryAdd(file.SharedLabelName(line), function.Name);
+        }
         foreach (var function in file.Functions)
         {
             var writes = LocationSet.Empty;
@@ -57,12 +64,25 @@ public sealed class CallSummaries
                 if (l.Kind == LineKind.Verbatim) { writes = LocationSet.All; continue; }
                 if (l.Kind != LineKind.Instruction) continue;
                 var asm = file.Instructions[l.Instruction];
+                if (asm.Instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch
+                    && asm.SymbolFor(OperandField.BranchTarget) is { IsPresent: true } t
+                    && labelOwner.TryGetValue(file.TextOf(t).ToString(), out string? owner) && owner != function.Name)
+                {
+                    direct.Add(owner); // a jump into another part of the same source function
+                    continue;
+                }
                 if (TryLocalCallee(file, asm, out string? callee))
                 {
                     direct.Add(callee);
                     writes |= builder.Compute(asm, localCallWrites: LocationSet.Empty).Writes;
                 }
-                else writes |= builder.Compute(asm).Writes;
+                else
+                {
+                    writes |= builder.Compute(asm).Writes;
+                    // A tail call out of the file (or through a pointer, when the function has no jump table)
+                    // clobbers what any call does, as GCC's own summary of this function says.
+                    if (IsTailCallOut(file, function, asm)) writes |= SysVAbi.CallClobbers;
+                }
             }
             own[function.Name] = writes;
             callees[function.Name] = direct;
@@ -95,11 +115,26 @@ public sealed class CallSummaries
         return new CallSummaries(clobbers, calledLocally);
     }
 
+    private static bool IsTailCallOut(AsmFile file, AsmFunction function, in AsmInstruction asm)
+    {
+        switch (asm.Instruction.FlowControl)
+        {
+            case FlowControl.IndirectBranch:
+                return !file.AddressTakenCodeLabelOwners.Values.Contains(function);
+            case FlowControl.UnconditionalBranch:
+            case FlowControl.ConditionalBranch:
+                var target = asm.SymbolFor(OperandField.BranchTarget);
+                return target.IsPresent && !file.TextOf(target).StartsWith(".L");
+            default:
+                return false;
+        }
+    }
+
     /// <summary>A direct call or tail jump to a symbol this file defines (<c>call f</c>, <c>call f@PLT</c>, <c>jmp f</c>).</summary>
     internal static bool TryLocalCallee(AsmFile file, in AsmInstruction asm, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? callee)
     {
         callee = null;
-        if (asm.Instruction.FlowControl is not (FlowControl.Call or FlowControl.UnconditionalBranch)) return false;
+        if (asm.Instruction.FlowControl is not (FlowControl.Call or FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch)) return false;
         if (asm.Instruction.Mnemonic is Mnemonic.Syscall or Mnemonic.Sysenter) return false;
         var target = asm.SymbolFor(OperandField.BranchTarget);
         if (!target.IsPresent) return false;

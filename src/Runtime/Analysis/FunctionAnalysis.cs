@@ -38,6 +38,7 @@ public sealed class FunctionAnalysis
         var cfg = ControlFlowGraph.Build(file, function);
         summaries ??= CallSummaries.For(file);
         builder ??= new EffectsBuilder();
+        builder.SymbolSource = file.Source;
         builder.TakeMemory();
         var effects = new InstructionEffects[cfg.Nodes.Length];
         for (int i = 0; i < effects.Length; i++)

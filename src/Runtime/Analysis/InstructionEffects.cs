@@ -180,8 +180,12 @@ public sealed class EffectsBuilder
                 barrier = BarrierKind.ControlFlow;
                 break;
         }
-        // x87 state is one location that is never fully replaced.
+        // The x87 stack (and the MMX registers aliasing it) is one location, read and written by every
+        // x87/MMX instruction (pushes and pops move the top even when Iced lists no ST register), never fully replaced.
+        if (TouchesX87(instruction)) { uses = uses.With(Location.X87); writes = writes.With(Location.X87); }
         kills -= LocationSet.Of(Location.X87);
+        // TLS access sequences (x@tlsgd, x@tlsld, @tlsdesc) must stay exactly as written for the linker to relax them.
+        if (barrier == BarrierKind.None && IsTlsSequencePart(asm)) barrier = BarrierKind.Ordering;
 
         int memoryStart = _memory.Count;
         foreach (var m in info.GetUsedMemory())
@@ -196,6 +200,38 @@ public sealed class EffectsBuilder
         }
         return new InstructionEffects(uses, kills, writes, barrier, (byte)(_memory.Count - memoryStart), memoryStart);
     }
+
+    private static bool TouchesX87(in Instruction instruction)
+    {
+        foreach (var feature in instruction.CpuidFeatures)
+        {
+            if (feature is CpuidFeature.FPU or CpuidFeature.FPU287 or CpuidFeature.FPU287XL_ONLY or CpuidFeature.FPU387
+                or CpuidFeature.FPU387SL_ONLY or CpuidFeature.MMX or CpuidFeature.D3NOW) return true;
+        }
+        for (int k = 0; k < instruction.OpCount; k++)
+        {
+            if (instruction.GetOpKind(k) == OpKind.Register && instruction.GetOpRegister(k) is >= Register.MM0 and <= Register.MM7) return true;
+        }
+        return false;
+    }
+
+    private bool IsTlsSequencePart(in AsmInstruction asm)
+    {
+        for (int k = 0; k < 2; k++)
+        {
+            var s = k == 0 ? asm.Symbol0 : asm.Symbol1;
+            if (!s.IsPresent || SymbolSource is null) continue;
+            var text = SymbolSource.AsSpan(s.TextStart, s.TextLength);
+            if (text.Contains("@tlsgd", StringComparison.OrdinalIgnoreCase) || text.Contains("@tlsld", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("@tlsdesc", StringComparison.OrdinalIgnoreCase) || text.Contains("@tlscall", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("__tls_get_addr", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The source text symbolic operands point into (the file being analysed); set by the analysis.</summary>
+    public string? SymbolSource { get; set; }
 
     /// <summary>Maps an Iced register to locations; <paramref name="killed"/> is what a plain write fully replaces.</summary>
     internal static bool Map(Register register, out LocationSet whole, out LocationSet killed, EncodingKind encoding)

@@ -794,7 +794,9 @@ public static class X86Semantics
             int bits = Bits(0);
             string src = Read(1, bits);
             string old = Read(0, bits);
-            Write(0, Smt.Ite(Condition(_i.ConditionCode, state), src, old), bits);
+            int n = _i.Op0Register.GetFullRegister() - Register.RAX; string before = state[n]; string cond = Condition(_i.ConditionCode, state);
+            Write(0, Smt.Ite(cond, src, old), bits);
+            if (bits == 32) state[n] = smt.DefineBv(64, Smt.Ite(cond, state[n], before), "m");
         }
 
         // ------------------------------------------------------------ SSE / AVX

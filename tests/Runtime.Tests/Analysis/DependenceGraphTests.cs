@@ -363,7 +363,7 @@ public sealed class DependenceGraphTests
 
     // ---------------------------------------------------------------- x87 stack and TLS sequences
 
-    [Fact(Skip = "BUG: x87 pushes and pops have no X87 effect (Iced reports no ST register for fld/fild/fld1/fldz/fstp m/fistp), e.g. 'fldt 16(%rsp)' has Uses={rsp} Writes={}, so two loads onto the x87 stack get no edge and may be swapped, which swaps the operands of the following fsubrp; a random legal schedule of gcc -O2 x87_long_double.c from the corpus prints different numbers")]
+    [Fact]
     public void X87Loads_PushOntoTheSameStack_AndStayOrdered()
     {
         var s = AsmSnippet.Function("""
@@ -378,7 +378,7 @@ public sealed class DependenceGraphTests
         Assert.False(s.Analysis.Dependences(0).IsValidOrder([1, 0, 2, 3, 4]));
     }
 
-    [Fact(Skip = "BUG: x87 constant loads have no X87 effect: 'fld1' and 'fldz' (Uses={} Writes={}) get no edge, so [fldz, fld1, fdivrp] is accepted as a valid order of [fld1, fldz, fdivrp], turning 0/1 into 1/0")]
+    [Fact]
     public void X87ConstantLoads_StayOrdered()
     {
         var s = AsmSnippet.Function("""
@@ -402,7 +402,7 @@ public sealed class DependenceGraphTests
         Assert.NotEqual(None, s.Edge(0, 1));
     }
 
-    [Fact(Skip = "BUG: the call barrier keeps 'leaq x@tlsld(%rip), %rdi' before 'call __tls_get_addr@PLT' but not adjacent to it: [leaq, subq, call] is accepted as a valid order of [subq, leaq, call], and the linker then fails with 'TLS transition from R_X86_64_TLSLD to R_X86_64_TPOFF32 ... failed' (seen on a random legal schedule of the corpus tls_vars.c at -O2 -fPIC)")]
+    [Fact]
     public void TlsLocalDynamicSequence_StaysAdjacent()
     {
         var s = AsmSnippet.Function("""

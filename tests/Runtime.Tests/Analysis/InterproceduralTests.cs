@@ -132,7 +132,7 @@ public sealed class InterproceduralTests
         Dead(leaf.LiveAfter(leaf.Node("leal 1(%rdi,%rdi,2), %eax")), R10);
     }
 
-    [Theory(Skip = "BUG: CallSummaries takes a function's clobbers from the Writes of its own instructions plus its local callees, but a tail call to an external function ('jmp puts@PLT') or an indirect tail call ('jmp *%rax') writes nothing there, so InstructionEffects.Writes of 'call tail' in f misses SysVAbi.CallClobbers (rax, r11, xmm8, ...) although the called code clobbers them (liveness stays conservative because such calls kill nothing, but Writes is wrong)")]
+    [Theory]
     [InlineData("jmp puts@PLT")]
     [InlineData("jmp *%rax")]
     public void LocalCalleeThatTailCallsOut_ClobbersLikeAnExternalCall(string tailCall)

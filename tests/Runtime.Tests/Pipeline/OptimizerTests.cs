@@ -1,0 +1,77 @@
+using CompilerLLM.Assembly;
+using CompilerLLM.Pipeline;
+
+namespace CompilerLLM.Tests.Pipeline;
+
+public sealed class OptimizerTests
+{
+    private const string Source = """
+        	.text
+        	.globl	f
+        	.type	f, @function
+        f:
+        	movl	$0, %eax
+        	addl	$1, %edi
+        	imull	$3, %esi, %esi
+        	addl	%esi, %edi
+        	addl	%edi, %eax
+        	ret
+        	.size	f, .-f
+        """;
+
+    private static AsmFile File() => AsmReader.Read("f.s", Source);
+
+    [Fact]
+    public void PolicyNoneChangesNothing()
+    {
+        var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.None });
+        Assert.Equal(Source, r.Text);
+        Assert.Equal(0, r.Report.Applied);
+        Assert.True(r.Report.Candidates >= 3);
+    }
+
+    [Fact]
+    public void PolicyAllAppliesEveryValidCandidateAndReportsIt()
+    {
+        var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.All });
+        var f = Assert.Single(r.Report.FunctionReports);
+        Assert.Equal(["mov-zero-to-xor", "add-one-to-inc", "imul-to-lea"], f.Applied.Select(a => a.Rule).ToArray());
+        Assert.Contains("\txorl\t%eax, %eax", r.Text);
+        Assert.Contains("\tincl\t%edi", r.Text);
+        Assert.Contains("\tleal\t(%rsi,%rsi,2), %esi", r.Text);
+        Assert.True(f.SizeDelta > 0);
+        Assert.Null(f.FallbackReason);
+        // the output is valid assembly that models exactly
+        Assert.Equal(0, AsmReader.Read("out.s", r.Text).VerbatimCount);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    public void FuelLimitsTheRewritesInProgramOrder(int fuel, int applied)
+    {
+        var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.All, Fuel = fuel });
+        Assert.Equal(applied, r.Report.Applied);
+        if (fuel == 1) Assert.Equal("mov-zero-to-xor", r.Report.FunctionReports[0].Applied[0].Rule);
+        Assert.Contains(r.Report.FunctionReports[0].Rejected, x => x.Reason == "out of fuel" || fuel >= 3);
+    }
+
+    [Fact]
+    public void RulesCanBeSelected()
+    {
+        var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.All, Rules = new HashSet<string> { "imul-to-lea" } });
+        Assert.Equal(["imul-to-lea"], r.Report.FunctionReports[0].Applied.Select(a => a.Rule).ToArray());
+    }
+
+    [Fact]
+    public void SideConditionsComeFromLiveness()
+    {
+        // The flags of addl are read by the setc: add $1 -> inc must not fire (inc keeps CF).
+        const string source = "\t.text\n\t.type g, @function\ng:\n\taddl\t$1, %edi\n\tsetc\t%al\n\tret\n\t.size g, .-g\n";
+        var r = Optimizer.Optimize(AsmReader.Read("g.s", source), new OptimizerOptions());
+        Assert.Equal(source, r.Text);
+        var rejected = Assert.Single(r.Report.FunctionReports[0].Rejected, x => x.Rule == "add-one-to-inc");
+        Assert.Contains("CF", rejected.Reason);
+    }
+}

@@ -58,6 +58,13 @@ public static partial class Optimizer
                     chosen.Add(c);
                 }
             }
+            if (options.FaultInjectionFunction == function.Name && chosen.FirstOrDefault(c => c.Bindings.Registers.Count > 0) is { } victim)
+            {
+                // Test only: a corruption no site guard looks for (flip a bound register after the rewrite),
+                // so that the later safety nets (translation validation, test replay) can be shown to catch it.
+                victim.Replacement = [.. victim.Replacement,
+                    new RewrittenInstruction(Instruction.Create(Code.Not_rm64, victim.Bindings.Registers.Values.First()), default)];
+            }
             work.Add(new FunctionWork(function, analysis, candidates, chosen));
         }
 
@@ -83,7 +90,7 @@ public static partial class Optimizer
         var printer = new AsmPrinter();
         for (int round = 0; ; round++)
         {
-            var replacements = Replacements(file, work, options);
+            var replacements = Replacements(work);
             if (replacements.Count == 0) return file.Source;
             string text = printer.Print(file, replacements, out int[] newLineOf);
 
@@ -151,23 +158,15 @@ public static partial class Optimizer
         w.FallbackReason = reason;
     }
 
-    private static Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements(
-        AsmFile file, List<FunctionWork> work, OptimizerOptions options)
+    private static Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements(List<FunctionWork> work)
     {
         var replacements = new Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>>();
         foreach (var w in work)
         {
-            bool inject = options.FaultInjectionFunction == w.Function.Name;
             foreach (var c in w.Chosen)
             {
                 var cfg = w.Analysis.Cfg;
                 var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, default(SymbolicOperand))).ToList();
-                if (inject && c.Bindings.Registers.Count > 0)
-                {
-                    // Test-only corruption that no guard looks for: flip a bound register after the rewrite.
-                    list.Add((Instruction.Create(Code.Not_rm64, c.Bindings.Registers.Values.First()), default, default));
-                    inject = false;
-                }
                 replacements[cfg.Nodes[c.FirstNode]] = list;
                 for (int n = c.FirstNode + 1; n <= c.LastNode; n++) replacements[cfg.Nodes[n]] = [];
             }

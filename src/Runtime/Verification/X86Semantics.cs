@@ -530,7 +530,7 @@ public static class X86Semantics
                     ? Smt.BvOr(Smt.BvShl(d, amount), Smt.BvLshr(d, Smt.BvSub(width, amount)))
                     : Smt.BvOr(Smt.BvLshr(d, amount), Smt.BvShl(d, Smt.BvSub(width, amount)));
                 result = smt.DefineBv(bits, result, op.ToString().ToLowerInvariant());
-                carry = op == ShiftOp.Rol ? Smt.Bit(0, result) : SignOf(result, bits);
+                carry = op == ShiftOp.Rol ? Smt.Bit(0, result) : Smt.Bit(0, result);
                 overflow = op == ShiftOp.Rol
                     ? Smt.BvXor(SignOf(result, bits), carry)
                     : Smt.BvXor(SignOf(result, bits), Smt.Bit(bits - 2, result));
@@ -794,9 +794,7 @@ public static class X86Semantics
             int bits = Bits(0);
             string src = Read(1, bits);
             string old = Read(0, bits);
-            int n = _i.Op0Register.GetFullRegister() - Register.RAX; string before = state[n]; string cond = Condition(_i.ConditionCode, state);
-            Write(0, Smt.Ite(cond, src, old), bits);
-            if (bits == 32) state[n] = smt.DefineBv(64, Smt.Ite(cond, state[n], before), "m");
+            Write(0, Smt.Ite(Condition(_i.ConditionCode, state), src, old), bits);
         }
 
         // ------------------------------------------------------------ SSE / AVX

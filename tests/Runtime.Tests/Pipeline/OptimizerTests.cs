@@ -75,3 +75,40 @@ public sealed class OptimizerTests
         Assert.Contains("CF", rejected.Reason);
     }
 }
+
+public sealed class TranslationValidationTests
+{
+    private const string Source = """
+        	.text
+        	.globl	f
+        	.type	f, @function
+        f:
+        	movl	$0, %eax
+        	addl	$1, %edi
+        	imull	$3, %esi, %esi
+        	addl	%esi, %edi
+        	addl	%edi, %eax
+        	ret
+        	.size	f, .-f
+        """;
+
+    [Fact]
+    public void CorrectRewritesAreValidatedByZ3()
+    {
+        var r = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { ValidateWithSmt = true });
+        Assert.Equal(3, r.Report.Applied);
+        Assert.Null(r.Report.FunctionReports[0].FallbackReason);
+    }
+
+    [Fact]
+    public void ACorruptedRewriteIsCaughtOnlyByValidation()
+    {
+        var unchecked_ = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { FaultInjectionFunction = "f" });
+        Assert.Contains("\tnotq\t%rax", unchecked_.Text); // the guards alone do not see it
+
+        var validated = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { FaultInjectionFunction = "f", ValidateWithSmt = true });
+        Assert.Equal(Source, validated.Text);
+        Assert.Contains("translation validation", validated.Report.FunctionReports[0].FallbackReason);
+        Assert.Equal(1, validated.Report.Fallbacks);
+    }
+}

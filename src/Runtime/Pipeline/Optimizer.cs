@@ -43,10 +43,13 @@ public static partial class Optimizer
         {
             var analysis = FunctionAnalysis.Analyze(file, function, builder);
             var candidates = finder.Find(analysis);
+            if (options.Rules is null || options.Rules.Contains(BlockScheduler.Rule.Name))
+                candidates.AddRange(BlockScheduler.Find(analysis));
             var chosen = new List<Candidate>();
             if (options.Policy == PolicyKind.All)
             {
-                foreach (var c in candidates.OrderBy(c => c.FirstNode))
+                // Rules first (local, proven), then schedules of the segments no rule touched.
+                foreach (var c in candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode))
                 {
                     if (!c.IsValid || chosen.Any(o => o.Overlaps(c))) continue;
                     if (fuel == 0)
@@ -57,6 +60,7 @@ public static partial class Optimizer
                     fuel--;
                     chosen.Add(c);
                 }
+                chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
             }
             if (options.FaultInjectionFunction == function.Name && chosen.FirstOrDefault(c => c.Bindings.Registers.Count > 0) is { } victim)
             {
@@ -131,7 +135,7 @@ public static partial class Optimizer
                 {
                     int nextOriginal = w.Analysis.Cfg.Nodes[c.LastNode] + 1;
                     var live = LiveAt(after, newLineOf[nextOriginal]);
-                    var clash = c.Rule.MayDiffer(c.Bindings) & live;
+                    var clash = c.MayDiffer & live;
                     if (clash.IsEmpty) continue;
                     c.Rejection = $"re-check: {clash} live after the rewrite in the rewritten function";
                     w.Chosen.Remove(c);
@@ -139,10 +143,12 @@ public static partial class Optimizer
                 }
                 if (options.ValidateWithSmt)
                 {
-                    string? why = TranslationValidation.CheckFunction(w.Analysis, w.Chosen, after, newLineOf);
-                    if (why is not null)
+                    foreach (var c in w.Chosen.ToList())
                     {
-                        FallBack(w, why);
+                        string? why = TranslationValidation.Check(w.Analysis, c);
+                        if (why is null) continue;
+                        c.Rejection = why;
+                        w.Chosen.Remove(c);
                         dropped = true;
                     }
                 }
@@ -166,7 +172,7 @@ public static partial class Optimizer
             foreach (var c in w.Chosen)
             {
                 var cfg = w.Analysis.Cfg;
-                var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, default(SymbolicOperand))).ToList();
+                var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1)).ToList();
                 replacements[cfg.Nodes[c.FirstNode]] = list;
                 for (int n = c.FirstNode + 1; n <= c.LastNode; n++) replacements[cfg.Nodes[n]] = [];
             }
@@ -233,10 +239,10 @@ public static partial class Optimizer
                 var after = new List<string>();
                 foreach (var r in c.Replacement)
                 {
-                    after.Add(printer.Format(file.Source, r.Instruction, r.Symbol).Trim());
+                    after.Add(printer.Format(file.Source, r.Instruction, r.Symbol, r.Symbol1).Trim());
                     cyclesAfter += StaticCost.Cycles(r.Instruction);
                 }
-                cycles += cyclesAfter - cyclesBefore;
+                cycles += cyclesAfter - cyclesBefore - c.EstimatedCycleGain;
                 size += c.SizeDelta;
                 applied.Add(new RewriteRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, before, after, c.SizeDelta));
             }

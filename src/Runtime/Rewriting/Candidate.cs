@@ -26,6 +26,15 @@ public sealed class Candidate
     /// <summary>Null when every check at this site passed.</summary>
     public string? Rejection { get; internal set; }
     public bool IsValid => Rejection is null;
+    /// <summary>
+    /// Locations the replacement may leave different from the original after the window: what must be
+    /// dead there (the rule's dead registers and flags; for a schedule, what the original has dead).
+    /// </summary>
+    public Analysis.LocationSet MayDiffer { get; internal set; }
+
+    /// <summary>Cycles the scheduler's model expects to save (schedules only).</summary>
+    public double EstimatedCycleGain { get; internal set; }
+
     /// <summary>Bytes saved by the replacement (positive is smaller), from Iced's encodings.</summary>
     public int SizeDelta { get; internal set; }
 

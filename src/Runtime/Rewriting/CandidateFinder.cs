@@ -82,6 +82,7 @@ public sealed class CandidateFinder
     private void Guard(FunctionAnalysis analysis, Candidate candidate, ReadOnlySpan<AsmInstruction> window)
     {
         var mayDiffer = candidate.Rule.MayDiffer(candidate.Bindings);
+        candidate.MayDiffer = mayDiffer;
         var liveAfter = analysis.Liveness.LiveAfter(candidate.LastNode);
         var clash = mayDiffer & liveAfter;
         if (!clash.IsEmpty)

@@ -85,5 +85,5 @@ public sealed record RewriteRule(
     }
 }
 
-/// <summary>A new instruction produced by a rewrite, with the symbol its displacement carries (if any).</summary>
-public readonly record struct RewrittenInstruction(Iced.Intel.Instruction Instruction, SymbolicOperand Symbol);
+/// <summary>A new instruction produced by a rewrite, with the symbols it carries (a moved instruction keeps both of its own).</summary>
+public readonly record struct RewrittenInstruction(Iced.Intel.Instruction Instruction, SymbolicOperand Symbol, SymbolicOperand Symbol1 = default);

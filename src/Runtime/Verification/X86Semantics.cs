@@ -530,7 +530,7 @@ public static class X86Semantics
                     ? Smt.BvOr(Smt.BvShl(d, amount), Smt.BvLshr(d, Smt.BvSub(width, amount)))
                     : Smt.BvOr(Smt.BvLshr(d, amount), Smt.BvShl(d, Smt.BvSub(width, amount)));
                 result = smt.DefineBv(bits, result, op.ToString().ToLowerInvariant());
-                carry = op == ShiftOp.Rol ? Smt.Bit(0, result) : Smt.Bit(0, result);
+                carry = op == ShiftOp.Rol ? Smt.Bit(0, result) : SignOf(result, bits);
                 overflow = op == ShiftOp.Rol
                     ? Smt.BvXor(SignOf(result, bits), carry)
                     : Smt.BvXor(SignOf(result, bits), Smt.Bit(bits - 2, result));

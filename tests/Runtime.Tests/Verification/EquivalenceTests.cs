@@ -42,8 +42,8 @@ public sealed class EquivalenceTests
     /// <summary>Runs <paramref name="asm"/> from a fresh state and proves <paramref name="property"/>(initial, final) for every initial state.</summary>
     private static void Prove(string asm, Func<SymbolicState, SymbolicState, string> property, string? precondition = null, OperandTerms?[]? terms = null)
     {
-        Assert.Equal(SmtStatus.Unsat, Solve(asm, (i, f) => Smt.Not(property(i, f)), precondition, terms, out string details));
-        _ = details;
+        var status = Solve(asm, (i, f) => Smt.Not(property(i, f)), precondition, terms, out string details);
+        Assert.True(status == SmtStatus.Unsat, $"{asm}: the property has a counterexample\n{details}");
     }
 
     /// <summary>Whether some initial state makes <paramref name="property"/> true after <paramref name="asm"/>.</summary>
@@ -291,6 +291,12 @@ public sealed class EquivalenceTests
             Smt.Eq(f[Location.Rsp], Smt.BvSub(i[Location.Rsp], "#x0000000000000008")),
             Smt.Eq($"(select {f.Memory} {f[Location.Rsp]})", Smt.Low(8, i[Location.Rbx])),
             Smt.Eq($"(select {f.Memory} (bvadd {f[Location.Rsp]} #x0000000000000007))", Smt.Extract(63, 56, i[Location.Rbx]))));
+        // Memory operands: push reads its source before decrementing rsp; pop addresses its destination after incrementing it.
+        string Load64(string mem, string address) => Smt.Concat([.. Enumerable.Range(0, 8).Reverse().Select(k => $"(select {mem} (bvadd {address} {Smt.Bv((ulong)k, 64)}))")]);
+        Prove("pushq 8(%rsp)", (i, f) => Smt.Eq(Load64(f.Memory, f[Location.Rsp]),
+            Load64(i.Memory, Smt.BvAdd(i[Location.Rsp], Smt.Bv(8UL, 64)))));
+        Prove("popq 8(%rsp)", (i, f) => Smt.And(Smt.Eq(f[Location.Rsp], Smt.BvAdd(i[Location.Rsp], Smt.Bv(8UL, 64))),
+            Smt.Eq(Load64(f.Memory, Smt.BvAdd(i[Location.Rsp], Smt.Bv(16UL, 64))), Load64(i.Memory, i[Location.Rsp]))));
         Prove("pushq $-2", (i, f) => Smt.Eq($"(select {f.Memory} (bvadd {f[Location.Rsp]} #x0000000000000007))", "#xff"));
     }
 
@@ -311,6 +317,20 @@ public sealed class EquivalenceTests
             Preconditions = [Smt.Eq(Init(Location.Rsi), Smt.BvAdd(Init(Location.Rdi), Smt.Bv(4UL, 64)))],
         };
         AssertEquivalent("movl %ecx, (%rdi); movl %edx, (%rsi); movl (%rdi), %eax", "movl %ecx, (%rdi); movl %edx, (%rsi); movl %ecx, %eax", Rax, options: fourApart);
+        // Absolute (moffs) addressing and RIP-relative addressing with the symbol's address as a term.
+        AssertEquivalent("movabsl 0x1122334455667788, %eax", "movabsq $0x1122334455667788, %rcx; movl (%rcx), %eax", Rax, memory: true);
+        var rip = X86Text.ParseMany(["movq 0(%rip), %rax", "leaq 0(%rip), %rcx; movq (%rcx), %rax"]);
+        var symbol = new EquivalenceOptions
+        {
+            Variables = [("sym", Smt.BvSort(64))],
+            BeforeTerms = [new OperandTerms(Displacement: "sym")],
+            AfterTerms = [new OperandTerms(Displacement: "sym"), null],
+        };
+        Assert.True(EquivalenceChecker.Check(rip[0], rip[1], Rax, true, symbol).IsEquivalent);
+        // Without the terms the two RIP-relative operands are different constants (different IPs).
+        Assert.Equal(EquivalenceStatus.Different, EquivalenceChecker.Check(rip[0], rip[1], Rax, false).Status);
+        // xchg with memory swaps both ways.
+        AssertEquivalent("xchgq %rax, (%rdi)", "movq (%rdi), %rcx; movq %rax, (%rdi); movq %rcx, %rax", Rax, memory: true);
         // Memory comparison sees a dead store.
         AssertDifferent("movl %ecx, (%rdi)", "", Gprs, memory: true);
         AssertEquivalent("movl %ecx, (%rdi)", "", Gprs, memory: false);

@@ -55,7 +55,7 @@ public sealed class AsmPrinter
     /// original line, the index in the output where it (or its replacement) starts.
     /// </summary>
     public string Print(AsmFile file, IReadOnlyDictionary<int, IReadOnlyList<(Instruction Instruction, SymbolicOperand Symbol0, SymbolicOperand Symbol1)>> replacements,
-        out int[] newLineOf)
+        out int[] newLineOf, IReadOnlyDictionary<int, string>? insertBefore = null)
     {
         var sb = new StringBuilder(file.Source.Length + 1024);
         newLineOf = new int[file.Lines.Length + 1];
@@ -63,6 +63,11 @@ public sealed class AsmPrinter
         for (int i = 0; i < file.Lines.Length; i++)
         {
             newLineOf[i] = written;
+            if (insertBefore is not null && insertBefore.TryGetValue(i, out var text))
+            {
+                sb.Append(text).Append('\n');
+                written += text.Count(ch => ch == '\n') + 1;
+            }
             if (replacements.TryGetValue(i, out var list))
             {
                 foreach (var (instruction, s0, s1) in list)

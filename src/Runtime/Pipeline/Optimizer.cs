@@ -45,6 +45,8 @@ public static partial class Optimizer
             var candidates = finder.Find(analysis);
             if (options.Rules is null || options.Rules.Contains(BlockScheduler.Rule.Name))
                 candidates.AddRange(BlockScheduler.Find(analysis));
+            if (options.Rules is null || options.Rules.Contains(LoopAlignment.Rule.Name))
+                candidates.AddRange(LoopAlignment.Find(analysis));
             var chosen = new List<Candidate>();
             if (options.Policy == PolicyKind.All)
             {
@@ -95,8 +97,10 @@ public static partial class Optimizer
         for (int round = 0; ; round++)
         {
             var replacements = Replacements(work);
-            if (replacements.Count == 0) return file.Source;
-            string text = printer.Print(file, replacements, out int[] newLineOf);
+            var insertions = work.SelectMany(w => w.Chosen).Where(c => c.InsertText is not null)
+                .ToDictionary(c => c.InsertBeforeLine, c => c.InsertText!);
+            if (replacements.Count == 0 && insertions.Count == 0) return file.Source;
+            string text = printer.Print(file, replacements, out int[] newLineOf, insertions);
 
             // reassemble: GAS must accept the output and every line must model as exactly as before.
             AsmFile output;
@@ -131,7 +135,7 @@ public static partial class Optimizer
                     continue;
                 }
                 var after = FunctionAnalysis.Analyze(output, newFunction, summaries: summaries);
-                foreach (var c in w.Chosen.ToList())
+                foreach (var c in w.Chosen.Where(c => c.NodeCount > 0).ToList())
                 {
                     int nextOriginal = w.Analysis.Cfg.Nodes[c.LastNode] + 1;
                     var live = LiveAt(after, newLineOf[nextOriginal]);
@@ -143,7 +147,7 @@ public static partial class Optimizer
                 }
                 if (options.ValidateWithSmt)
                 {
-                    foreach (var c in w.Chosen.ToList())
+                    foreach (var c in w.Chosen.Where(c => c.NodeCount > 0).ToList())
                     {
                         string? why = TranslationValidation.Check(w.Analysis, c);
                         if (why is null) continue;
@@ -169,7 +173,7 @@ public static partial class Optimizer
         var replacements = new Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>>();
         foreach (var w in work)
         {
-            foreach (var c in w.Chosen)
+            foreach (var c in w.Chosen.Where(c => c.NodeCount > 0))
             {
                 var cfg = w.Analysis.Cfg;
                 var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1)).ToList();
@@ -244,7 +248,9 @@ public static partial class Optimizer
                 }
                 cycles += cyclesAfter - cyclesBefore - c.EstimatedCycleGain;
                 size += c.SizeDelta;
-                applied.Add(new RewriteRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, before, after, c.SizeDelta));
+                if (c.InsertText is not null) after.AddRange(c.InsertText.Split('\n').Select(l => l.Trim()));
+                int line = c.InsertBeforeLine >= 0 ? c.InsertBeforeLine : cfg.Nodes[c.FirstNode];
+                applied.Add(new RewriteRecord(c.Rule.Name, line + 1, before, after, c.SizeDelta));
             }
             var rejected = w.Candidates.Where(c => !c.IsValid)
                 .Select(c => new RejectionRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, c.Rejection!)).ToList();

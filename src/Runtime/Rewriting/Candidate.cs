@@ -38,6 +38,11 @@ public sealed class Candidate
     /// <summary>Bytes saved by the replacement (positive is smaller), from Iced's encodings.</summary>
     public int SizeDelta { get; internal set; }
 
+    /// <summary>Layout only: directives inserted before this line (the window is empty).</summary>
+    public int InsertBeforeLine { get; internal set; } = -1;
+
+    public string? InsertText { get; internal set; }
+
     public bool Overlaps(Candidate other) =>
         FirstNode <= other.LastNode && other.FirstNode <= LastNode;
 }

@@ -113,3 +113,41 @@ public sealed class TranslationValidationTests
         Assert.Equal(2, validated.Report.Applied); // the other two rewrites stand
     }
 }
+
+public sealed class SchedulingAndLayoutTests
+{
+    [Fact]
+    public void SchedulerStartsTheLoadEarlyAndTheResultIsProvenEquivalent()
+    {
+        const string source = "\t.text\n\t.type f, @function\nf:\n\taddl\t%esi, %edi\n\taddl\t%edi, %edx\n\tmovl\t(%rcx), %eax\n\taddl\t%edx, %eax\n\tret\n\t.size f, .-f\n";
+        var r = Optimizer.Optimize(AsmReader.Read("f.s", source),
+            new OptimizerOptions { Rules = new HashSet<string> { "schedule-block" }, ValidateWithSmt = true });
+        var applied = Assert.Single(r.Report.FunctionReports[0].Applied);
+        Assert.Equal("schedule-block", applied.Rule);
+        var lines = r.Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('.') && !l.EndsWith(':')).ToArray();
+        Assert.Equal(["movl\t(%rcx), %eax", "addl\t%esi, %edi", "addl\t%edi, %edx", "addl\t%edx, %eax", "ret"], lines);
+        Assert.True(r.Report.FunctionReports[0].EstimatedCycleDelta < 0);
+    }
+
+    [Fact]
+    public void SchedulerLeavesDependentChainsAndCfiAnchorsAlone()
+    {
+        const string source = "\t.text\n\t.type f, @function\nf:\n\t.cfi_startproc\n\tpushq\t%rbx\n\t.cfi_def_cfa_offset 16\n" +
+            "\tmovl\t%edi, %ebx\n\taddl\t%ebx, %ebx\n\timull\t%ebx, %ebx\n\tmovl\t%ebx, %eax\n\tpopq\t%rbx\n\t.cfi_def_cfa_offset 8\n\tret\n\t.cfi_endproc\n\t.size f, .-f\n";
+        var r = Optimizer.Optimize(AsmReader.Read("f.s", source), new OptimizerOptions { Rules = new HashSet<string> { "schedule-block" } });
+        Assert.Equal(source, r.Text);
+    }
+
+    [Fact]
+    public void UnalignedLoopHeadersGetGccsAlignment()
+    {
+        const string loop = "\t.text\n\t.type f, @function\nf:\n\txorl\t%eax, %eax\n.L2:\n\taddl\t%edi, %eax\n\tsubl\t$1, %edi\n\tjne\t.L2\n\tret\n\t.size f, .-f\n";
+        var r = Optimizer.Optimize(AsmReader.Read("f.s", loop), new OptimizerOptions { Rules = new HashSet<string> { "align-loop-header" } });
+        Assert.Contains("\txorl\t%eax, %eax\n\t.p2align 4,,10\n\t.p2align 3\n.L2:\n", r.Text);
+        Assert.Equal("align-loop-header", Assert.Single(r.Report.FunctionReports[0].Applied).Rule);
+
+        string aligned = loop.Replace(".L2:\n", "\t.p2align 4\n.L2:\n", StringComparison.Ordinal);
+        var again = Optimizer.Optimize(AsmReader.Read("g.s", aligned), new OptimizerOptions { Rules = new HashSet<string> { "align-loop-header" } });
+        Assert.Equal(aligned, again.Text);
+    }
+}

@@ -16,6 +16,10 @@ internal static class CliErrors
         {
             return Fail(e.Message);
         }
+        catch (CompilerLLM.Verification.Z3NotFoundException e)
+        {
+            return Fail(e.Message);
+        }
         catch (ToolNotFoundException e)
         {
             return Fail($"{e.Message} (run scripts/setup.sh, or install binutils/gcc)");

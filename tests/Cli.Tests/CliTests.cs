@@ -100,3 +100,66 @@ public sealed class CliTests : IDisposable
         Assert.True(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 }
+
+public sealed class OptimizeCliTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("compilerllm-cli-opt-");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static ProcessResult Cli(params string[] args) =>
+        ProcessRunner.Run(new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "compilerllm.dll"), .. args]) { Timeout = TimeSpan.FromMinutes(3) });
+
+    private string Input()
+    {
+        string s = _temp.File("in.s");
+        File.WriteAllText(s, "\t.text\n\t.globl f\n\t.type f, @function\nf:\n\tmovl\t$0, %eax\n\taddl\t$1, %edi\n\taddl\t%edi, %eax\n\tret\n\t.size f, .-f\n");
+        return s;
+    }
+
+    [Fact]
+    public void OptimizeWritesOutputReportAndSummary()
+    {
+        string output = _temp.File("out.s"), report = _temp.File("r.json");
+        var r = Cli("optimize", Input(), "-o", output, "--report", report);
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Matches(@"^optimize: 1 functions, \d+ candidates, 2 applied, 0 fallbacks, \d+ bytes saved, estimated .* cycles$", r.StandardOutput.Trim());
+        Assert.Contains("xorl", File.ReadAllText(output));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(report));
+        Assert.Equal(2, json.RootElement.GetProperty("Applied").GetInt32());
+        Assert.Equal("mov-zero-to-xor", json.RootElement.GetProperty("FunctionReports")[0].GetProperty("Applied")[0].GetProperty("Rule").GetString());
+    }
+
+    [Fact]
+    public void PolicyNoneAndFuelZeroLeaveTheFileAsItIs()
+    {
+        string input = Input();
+        foreach (var args in new[] { new[] { "--policy", "none" }, new[] { "--fuel", "0" } })
+        {
+            string output = _temp.File("same.s");
+            var r = Cli(["optimize", input, "-o", output, .. args]);
+            Assert.True(r.ExitCode == 0, r.StandardError);
+            Assert.Equal(File.ReadAllText(input), File.ReadAllText(output));
+        }
+    }
+
+    [Theory]
+    [InlineData("--policy", "greedy", "unknown --policy 'greedy'")]
+    [InlineData("--rule", "no-such-rule", "unknown rule(s): no-such-rule")]
+    [InlineData("--validate", "magic", "unknown --validate 'magic'")]
+    public void MisuseIsACleanError(string option, string value, string message)
+    {
+        var r = Cli("optimize", Input(), "-o", _temp.File("x.s"), option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
+    }
+
+    [Fact]
+    public void ProveRulesProvesTheSelectedRules()
+    {
+        var r = Cli("prove-rules", "--rule", "add-one-to-inc", "--rule", "cmp-zero-to-test");
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        Assert.Equal("rules: 2 proven, 0 failed", r.StandardOutput.Trim().Split('\n')[^1]);
+    }
+}

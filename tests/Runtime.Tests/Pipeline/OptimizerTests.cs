@@ -3,9 +3,10 @@ using CompilerLLM.Pipeline;
 
 namespace CompilerLLM.Tests.Pipeline;
 
-public sealed class OptimizerTests
+/// <summary>A function where exactly three rules apply: mov-zero-to-xor, add-one-to-inc, imul-to-lea.</summary>
+internal static class OptimizerSamples
 {
-    private const string Source = """
+    public const string ThreeRewrites = """
         	.text
         	.globl	f
         	.type	f, @function
@@ -18,6 +19,11 @@ public sealed class OptimizerTests
         	ret
         	.size	f, .-f
         """;
+}
+
+public sealed class OptimizerTests
+{
+    private const string Source = OptimizerSamples.ThreeRewrites;
 
     private static AsmFile File() => AsmReader.Read("f.s", Source);
 
@@ -78,19 +84,7 @@ public sealed class OptimizerTests
 
 public sealed class TranslationValidationTests
 {
-    private const string Source = """
-        	.text
-        	.globl	f
-        	.type	f, @function
-        f:
-        	movl	$0, %eax
-        	addl	$1, %edi
-        	imull	$3, %esi, %esi
-        	addl	%esi, %edi
-        	addl	%edi, %eax
-        	ret
-        	.size	f, .-f
-        """;
+    private const string Source = OptimizerSamples.ThreeRewrites;
 
     [Fact]
     public void CorrectRewritesAreValidatedByZ3()

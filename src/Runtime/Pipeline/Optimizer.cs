@@ -94,7 +94,7 @@ public static partial class Optimizer
     private static string ApplyAndRecheck(AsmFile file, List<FunctionWork> work, CallSummaries summaries, OptimizerOptions options)
     {
         var printer = new AsmPrinter();
-        for (int round = 0; ; round++)
+        while (true) // each round drops at least one rewrite or returns
         {
             var replacements = Replacements(work);
             var insertions = work.SelectMany(w => w.Chosen).Where(c => c.InsertText is not null)

@@ -29,9 +29,10 @@ public readonly record struct Dependence(ushort From, ushort To, DependenceKind 
 }
 
 /// <summary>
-/// The dependence graph of one basic block: register and flag RAW/WAR/WAW, memory ordered
-/// conservatively (two accesses are independent only when provably disjoint: same unchanged base
-/// and index, same symbol, non-overlapping displacement ranges), and barriers ordered against
+/// The dependence graph of one basic block: register and flag RAW/WAR/WAW; memory accesses kept in
+/// program order except that a load may pass an earlier store to a provably different place (same
+/// unchanged base and index, same symbol, non-overlapping displacement ranges), as x86-TSO itself
+/// allows; barriers (including every write to rsp, which moves the red zone) ordered against
 /// everything. Any topological order of it is a valid schedule of the block.
 /// </summary>
 public sealed class DependenceGraph
@@ -140,9 +141,12 @@ public sealed class DependenceGraph
                 foreach (var (node, other, otherBase, otherIndex) in memoryNodes)
                 {
                     var o = memory[other];
-                    if (!access.Writes && !o.Writes) continue;
-                    if (!Disjoint(file, access, baseVersion, indexVersion, o, otherBase, otherIndex))
-                        Add(edges, stamp, slot, node, j, DependenceKind.Memory);
+                    // Program order of memory operations is what other threads (and compiled C11
+                    // acquire/release, which are plain movs on x86) observe. Like the hardware (TSO),
+                    // only a later load may pass an earlier store, and only to a provably different place.
+                    bool storeThenLoad = o.Writes && !access.Writes;
+                    if (storeThenLoad && Disjoint(file, access, baseVersion, indexVersion, o, otherBase, otherIndex)) continue;
+                    Add(edges, stamp, slot, node, j, DependenceKind.Memory);
                 }
             }
 

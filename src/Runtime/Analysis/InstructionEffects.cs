@@ -186,6 +186,8 @@ public sealed class EffectsBuilder
         kills -= LocationSet.Of(Location.X87);
         // TLS access sequences (x@tlsgd, x@tlsld, @tlsdesc) must stay exactly as written for the linker to relax them.
         if (barrier == BarrierKind.None && IsTlsSequencePart(asm)) barrier = BarrierKind.Ordering;
+        // Moving rsp moves the red zone: stack accesses must not cross an allocation or release.
+        if (barrier == BarrierKind.None && writes.Contains(Location.Rsp)) barrier = BarrierKind.Ordering;
 
         int memoryStart = _memory.Count;
         foreach (var m in info.GetUsedMemory())

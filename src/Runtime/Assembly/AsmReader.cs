@@ -79,6 +79,7 @@ public static class AsmReader
         public readonly HashSet<string> AddressTaken = new(StringComparer.Ordinal);
         public readonly HashSet<string> ExceptionLabels = new(StringComparer.Ordinal);
         public bool InBlockComment;
+        public bool GlueNext;
     }
 
     private static ScanResult Scan(string path, string source)
@@ -207,6 +208,20 @@ public static class AsmReader
         if (inlineAsm)
         {
             reason = "inline assembly (#APP) is kept as written";
+            return LineKind.Verbatim;
+        }
+        // A line of bare prefixes (rep, lock, rex64 …) becomes part of the next instruction when
+        // executed: both stay verbatim, so nothing is modelled or moved between them.
+        if (scan.GlueNext)
+        {
+            scan.GlueNext = false;
+            reason = "it follows a line of bare prefixes that applies to it";
+            return LineKind.Verbatim;
+        }
+        if (IsOnlyPrefixes(stmt))
+        {
+            scan.GlueNext = true;
+            reason = "a line of bare prefixes";
             return LineKind.Verbatim;
         }
         if (GasLexer.HasUnsupportedPunctuation(stmt))
@@ -362,6 +377,19 @@ public static class AsmReader
         var functions = FindFunctions(scan);
         return new AsmFile(scan.Path, scan.Source, lines, [.. instructions], scan.Sections, functions, diagnostics, scan.AddressTaken,
             scan.LabelLines, scan.ExceptionLabels);
+    }
+
+    private static bool IsOnlyPrefixes(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty) return false;
+        int i = 0;
+        while (i < s.Length)
+        {
+            int len = GasLexer.WordLength(s[i..]);
+            if (len == 0 || !GasLexer.IsPrefixWord(s.Slice(i, len))) return false;
+            i = GasLexer.SkipSpaces(s, i + len);
+        }
+        return true;
     }
 
     private static bool IsAlignment(ReadOnlySpan<char> line)

@@ -23,3 +23,6 @@ fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 echo "setup: ok (gcc $(gcc -dumpversion), $(as --version | head -1), csmith $(csmith --version 2>/dev/null | head -1 | awk '{print $2}'), $(z3 --version))" >&2
+
+# ONNX Runtime's native library (the policy's inference engine), from the npm package; verified by hash.
+bash "$(dirname "$0")/setup-onnxruntime.sh"

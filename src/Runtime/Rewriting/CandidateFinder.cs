@@ -36,6 +36,7 @@ public sealed class CandidateFinder
         var file = analysis.File;
         var cfg = analysis.Cfg;
         var result = new List<Candidate>();
+        bool frameEscapes = FrameEscapes(analysis);
         var window = new AsmInstruction[4];
         foreach (var block in cfg.Blocks)
         {
@@ -51,12 +52,47 @@ public sealed class CandidateFinder
                     var bindings = rule.Match(window.AsSpan(0, k));
                     if (bindings is null) continue;
                     var candidate = new Candidate(rule, block.Index, start, k, bindings);
-                    Guard(analysis, candidate, window.AsSpan(0, k));
+                    if (frameEscapes && UsesStackSlots(rule))
+                        candidate.Rejection = "the function takes the address of its frame: a stack slot may be volatile and seen elsewhere";
+                    else Guard(analysis, candidate, window.AsSpan(0, k));
                     result.Add(candidate);
                 }
             }
         }
         return result;
+    }
+
+    private static bool UsesStackSlots(RewriteRule rule) =>
+        rule.Pattern.Any(p => p.Operands.Any(o => o is MemoryPattern { StackOnly: true }));
+
+    /// <summary>
+    /// True when the function lets the address of its stack frame out (an <c>lea</c> of an rsp/rbp slot,
+    /// rsp/rbp copied into another register, a verbatim line). Then a stack slot may be a volatile
+    /// object another thread or a signal handler sees, and loads and stores of it must all stay.
+    /// </summary>
+    internal static bool FrameEscapes(FunctionAnalysis analysis)
+    {
+        var file = analysis.File;
+        foreach (int line in analysis.Cfg.Nodes)
+        {
+            var l = file.Lines[line];
+            if (l.Kind != LineKind.Instruction) return true;
+            var i = file.Instructions[l.Instruction].Instruction;
+            if (i.Mnemonic == Mnemonic.Lea && i.MemoryBase is Register.RSP or Register.RBP or Register.ESP or Register.EBP) return true;
+            for (int k = 0; k < i.OpCount; k++)
+            {
+                if (i.GetOpKind(k) != OpKind.Register || i.GetOpRegister(k).GetFullRegister() is not (Register.RSP or Register.RBP)) continue;
+                bool frameManagement = i.Mnemonic switch
+                {
+                    Mnemonic.Push or Mnemonic.Pop => true,
+                    Mnemonic.Sub or Mnemonic.Add or Mnemonic.And => k == 0 && i.Op0Register == Register.RSP,
+                    Mnemonic.Mov => (i.Op0Register, i.Op1Register) is (Register.RBP, Register.RSP) or (Register.RSP, Register.RBP),
+                    _ => false,
+                };
+                if (!frameManagement) return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The window's instructions, if they are consecutive instruction lines with only comments, blanks or .loc between them.</summary>

@@ -4,10 +4,9 @@ using CompilerLLM.Assembly;
 namespace CompilerLLM.Rewriting;
 
 /// <summary>
-/// Layout: align loop headers that GCC left unaligned (at -O0/-Os, or after a split), with GCC's own
-/// choice for hot loops, <c>.p2align 4,,10</c> then <c>.p2align 3</c>. The padding is multi-byte
-/// NOPs placed before the header's label, executed at most once on entry by fall-through; nothing
-/// else changes, so the rewrite is equivalent by construction (no location is written).
+/// Layout: align the top of every loop that GCC left unaligned (at -O0/-Os, or after a split), with
+/// GCC's own choice for hot loops, <c>.p2align 4,,10</c> then <c>.p2align 3</c>. Padding NOPs change
+/// no location: equivalent by construction.
 /// </summary>
 public static class LoopAlignment
 {
@@ -21,11 +20,10 @@ public static class LoopAlignment
         var result = new List<Candidate>();
         var file = analysis.File;
         var cfg = analysis.Cfg;
-        foreach (var block in cfg.Blocks)
+        foreach (int top in LoopTops(cfg))
         {
+            var block = cfg.Blocks[top];
             if (block.Labels.Count == 0 || block.NodeCount == 0) continue;
-            bool loopHeader = block.Predecessors.Any(p => p >= block.Index);
-            if (!loopHeader) continue;
             int label = block.FirstLine;
             if (file.Lines[label].Kind != LineKind.Label || IsAlignedAlready(file, label)) continue;
             result.Add(new Candidate(Rule, block.Index, block.FirstNode, 0, new Bindings { Width = 64 })
@@ -35,6 +33,52 @@ public static class LoopAlignment
             });
         }
         return result;
+    }
+
+    /// <summary>
+    /// The first block in layout of every natural loop. Loops come from retreating edges of a
+    /// depth-first walk from the entry (latch → header); the body is what reaches the latch without
+    /// passing the header. The padding goes before the top, whose layout predecessor is outside the
+    /// loop, so NOPs run at most once per loop entry, never per iteration (GCC's own placement).
+    /// </summary>
+    internal static SortedSet<int> LoopTops(ControlFlowGraph cfg)
+    {
+        int n = cfg.Blocks.Length;
+        var tops = new SortedSet<int>();
+        if (n == 0) return tops;
+        var state = new byte[n]; // 0 new, 1 on stack, 2 done
+        var backEdges = new List<(int Latch, int Header)>();
+        var stack = new Stack<(int Block, int Next)>();
+        stack.Push((0, 0));
+        state[0] = 1;
+        while (stack.Count > 0)
+        {
+            var (b, next) = stack.Pop();
+            var successors = cfg.Blocks[b].Successors;
+            if (next < successors.Count)
+            {
+                stack.Push((b, next + 1));
+                int s = successors[next];
+                if (state[s] == 1) backEdges.Add((b, s));
+                else if (state[s] == 0)
+                {
+                    state[s] = 1;
+                    stack.Push((s, 0));
+                }
+            }
+            else state[b] = 2;
+        }
+        foreach (var (latch, header) in backEdges)
+        {
+            var body = new HashSet<int> { header };
+            var work = new Stack<int>();
+            if (body.Add(latch)) work.Push(latch);
+            while (work.Count > 0)
+                foreach (int p in cfg.Blocks[work.Pop()].Predecessors)
+                    if (body.Add(p)) work.Push(p);
+            tops.Add(body.Min());
+        }
+        return tops;
     }
 
     private static bool IsAlignedAlready(AsmFile file, int label)

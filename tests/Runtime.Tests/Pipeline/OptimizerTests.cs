@@ -135,12 +135,16 @@ public sealed class SchedulingAndLayoutTests
     [Fact]
     public void UnalignedLoopHeadersGetGccsAlignment()
     {
-        const string loop = "\t.text\n\t.type f, @function\nf:\n\txorl\t%eax, %eax\n.L2:\n\taddl\t%edi, %eax\n\tsubl\t$1, %edi\n\tjne\t.L2\n\tret\n\t.size f, .-f\n";
+        // -O0 shape: jump to the test, loop body first. Nothing falls into the body's label.
+        const string loop = "\t.text\n\t.type f, @function\nf:\n\txorl\t%eax, %eax\n\tjmp\t.L3\n.L2:\n\taddl\t%edi, %eax\n\tsubl\t$1, %edi\n.L3:\n\ttestl\t%edi, %edi\n\tjne\t.L2\n\tret\n\t.size f, .-f\n";
         var r = Optimizer.Optimize(AsmReader.Read("f.s", loop), new OptimizerOptions { Rules = new HashSet<string> { "align-loop-header" } });
-        Assert.Contains("\txorl\t%eax, %eax\n\t.p2align 4,,10\n\t.p2align 3\n.L2:\n", r.Text);
+        Assert.Contains("\tjmp\t.L3\n\t.p2align 4,,10\n\t.p2align 3\n.L2:\n", r.Text);
         Assert.Equal("align-loop-header", Assert.Single(r.Report.FunctionReports[0].Applied).Rule);
 
         string aligned = loop.Replace(".L2:\n", "\t.p2align 4\n.L2:\n", StringComparison.Ordinal);
+        // Not a loop: a join placed before the block that jumps to it gets nothing.
+        const string join = "\t.text\n\t.type h, @function\nh:\n\ttestl\t%edi, %edi\n\tjne\t.L5\n.L4:\n\tmovl\t%esi, %eax\n\tret\n.L5:\n\taddl\t$1, %esi\n\tjmp\t.L4\n\t.size h, .-h\n";
+        Assert.Equal(join, Optimizer.Optimize(AsmReader.Read("h.s", join), new OptimizerOptions { Rules = new HashSet<string> { "align-loop-header" } }).Text);
         var again = Optimizer.Optimize(AsmReader.Read("g.s", aligned), new OptimizerOptions { Rules = new HashSet<string> { "align-loop-header" } });
         Assert.Equal(aligned, again.Text);
     }

@@ -103,6 +103,13 @@ ras_fire:
 #=> movl %eax, %eax
 	ret
 	.size	ras_fire, .-ras_fire
+	.type	ras_keep_escaped_frame, @function
+ras_keep_escaped_frame:
+	leaq	-12(%rbp), %rdi
+	movl	%eax, -12(%rbp)
+	movl	-12(%rbp), %eax
+	ret
+	.size	ras_keep_escaped_frame, .-ras_keep_escaped_frame
 # rule: reload-after-store
 	.type	ras64_fire, @function
 ras64_fire:

@@ -68,15 +68,18 @@ public static class LoopAlignment
             }
             else state[b] = 2;
         }
-        foreach (var (latch, header) in backEdges)
+        // One loop per header: the union of the bodies of all its back edges.
+        foreach (var group in backEdges.GroupBy(e => e.Header))
         {
-            var body = new HashSet<int> { header };
+            var body = new HashSet<int> { group.Key };
             var work = new Stack<int>();
-            if (body.Add(latch)) work.Push(latch);
+            foreach (var (latch, _) in group)
+                if (body.Add(latch)) work.Push(latch);
             while (work.Count > 0)
                 foreach (int p in cfg.Blocks[work.Pop()].Predecessors)
                     if (body.Add(p)) work.Push(p);
-            tops.Add(body.Min());
+            int top = body.Min();
+            if (top > 0) tops.Add(top); // the function's entry keeps the function's own alignment
         }
         return tops;
     }

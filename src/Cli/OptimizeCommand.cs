@@ -38,7 +38,7 @@ internal static class OptimizeCommand
         if (fuel is < 0) return CliErrors.Fail("--fuel must be zero or more");
         if (ruleNames is { Length: > 0 })
         {
-            var unknown = ruleNames.Where(n => CompilerLLM.Rewriting.RuleCatalogue.Find(n) is null).ToList();
+            var unknown = ruleNames.Where(n => !CompilerLLM.Rewriting.RuleCatalogue.IsKnown(n)).ToList();
             if (unknown.Count > 0) return CliErrors.Fail($"unknown rule(s): {string.Join(", ", unknown)}");
         }
         var file = AsmReader.ReadFile(input);

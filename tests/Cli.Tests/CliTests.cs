@@ -156,6 +156,14 @@ public sealed class OptimizeCliTests : IDisposable
     }
 
     [Fact]
+    public void SchedulesAndAlignmentCanBeSelectedLikeRules()
+    {
+        var r = Cli("optimize", Input(), "-o", _temp.File("s.s"), "--rule", "schedule-block", "--rule", "align-loop-header");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.StartsWith("optimize: 1 functions", r.StandardOutput.Trim());
+    }
+
+    [Fact]
     public void ProveRulesProvesTheSelectedRules()
     {
         var r = Cli("prove-rules", "--rule", "add-one-to-inc", "--rule", "cmp-zero-to-test");

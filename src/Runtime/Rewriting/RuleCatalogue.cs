@@ -8,5 +8,11 @@ public static class RuleCatalogue
     public static IReadOnlyList<RewriteRule> All { get; } =
         [.. PeepholeRules.All, .. SubstitutionRules.All, .. AddressModeRules.All, .. FalseDependencyRules.All];
 
+    /// <summary>Pattern rules plus the two rewrites that are not patterns: block schedules and loop alignment.</summary>
+    public static IReadOnlyList<RewriteRule> AllWithPseudoRules { get; } = [.. All, BlockScheduler.Rule, LoopAlignment.Rule];
+
     public static RewriteRule? Find(string name) => All.FirstOrDefault(r => r.Name == name);
+
+    /// <summary>Any rule name the optimizer accepts, pattern or not.</summary>
+    public static bool IsKnown(string name) => AllWithPseudoRules.Any(r => r.Name == name);
 }

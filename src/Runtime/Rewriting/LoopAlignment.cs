@@ -43,9 +43,21 @@ public static class LoopAlignment
     /// </summary>
     internal static SortedSet<int> LoopTops(ControlFlowGraph cfg)
     {
-        int n = cfg.Blocks.Length;
         var tops = new SortedSet<int>();
-        if (n == 0) return tops;
+        foreach (var body in LoopBodies(cfg))
+        {
+            int top = body.Min();
+            if (top > 0) tops.Add(top); // the function's entry keeps the function's own alignment
+        }
+        return tops;
+    }
+
+    /// <summary>The blocks of every natural loop (one per header: the union of its back edges' bodies).</summary>
+    internal static List<HashSet<int>> LoopBodies(ControlFlowGraph cfg)
+    {
+        int n = cfg.Blocks.Length;
+        var loops = new List<HashSet<int>>();
+        if (n == 0) return loops;
         var state = new byte[n]; // 0 new, 1 on stack, 2 done
         var backEdges = new List<(int Latch, int Header)>();
         var stack = new Stack<(int Block, int Next)>();
@@ -78,10 +90,9 @@ public static class LoopAlignment
             while (work.Count > 0)
                 foreach (int p in cfg.Blocks[work.Pop()].Predecessors)
                     if (body.Add(p)) work.Push(p);
-            int top = body.Min();
-            if (top > 0) tops.Add(top); // the function's entry keeps the function's own alignment
+            loops.Add(body);
         }
-        return tops;
+        return loops;
     }
 
     private static bool IsAlignedAlready(AsmFile file, int label)

@@ -44,7 +44,7 @@ public sealed class CallSummaries
 
     private static CallSummaries Compute(AsmFile file)
     {
-        var builder = new EffectsBuilder { SymbolSource = file.Source };
+        var builder = new EffectsBuilder { SymbolSource = file.Source, CollectMemory = false };
         var own = new Dictionary<string, LocationSet>(StringComparer.Ordinal);
         var callees = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         // Local labels by owning function: GCC's hot/cold parts (f, f.cold) are one function to its summary.

@@ -190,6 +190,7 @@ public sealed class EffectsBuilder
         if (barrier == BarrierKind.None && writes.Contains(Location.Rsp)) barrier = BarrierKind.Ordering;
 
         int memoryStart = _memory.Count;
+        if (CollectMemory)
         foreach (var m in info.GetUsedMemory())
         {
             bool reads = m.Access is OpAccess.Read or OpAccess.CondRead or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
@@ -231,6 +232,9 @@ public sealed class EffectsBuilder
         }
         return false;
     }
+
+    /// <summary>False to skip memory accesses (callers that only need register effects save the allocation).</summary>
+    public bool CollectMemory { get; set; } = true;
 
     /// <summary>The source text symbolic operands point into (the file being analysed); set by the analysis.</summary>
     public string? SymbolSource { get; set; }

@@ -326,7 +326,7 @@ public static class AsmReader
         var context = new DecodeContext(scan, obj, symbols);
         int candidates = 0;
         foreach (var l in lines) if (l.Kind == LineKind.Instruction) candidates++;
-        var instructions = new List<AsmInstruction>(candidates);
+        var instructions = new InstructionBuffer(candidates);
         for (int i = 0; i < lines.Length; i++)
         {
             ref var line = ref lines[i];
@@ -362,7 +362,7 @@ public static class AsmReader
             }
         }
 
-        foreach (var ins in instructions)
+        foreach (var ins in instructions.Buffer.AsSpan(0, instructions.Count))
         {
             for (int k = 0; k < 2; k++)
             {
@@ -375,7 +375,9 @@ public static class AsmReader
         foreach (var (i, r) in reasons.OrderBy(kv => kv.Key))
             diagnostics.Add(new AsmDiagnostic(scan.Path, i + 1, r, scan.Source.Substring(lines[i].Start, lines[i].Length)));
         var functions = FindFunctions(scan);
-        return new AsmFile(scan.Path, scan.Source, lines, [.. instructions], scan.Sections, functions, diagnostics, scan.AddressTaken,
+        // Sized to the candidate lines; most are modelled, so this rarely copies.
+        var instructionArray = instructions.Count == instructions.Buffer.Length ? instructions.Buffer : instructions.Buffer[..instructions.Count];
+        return new AsmFile(scan.Path, scan.Source, lines, instructionArray, scan.Sections, functions, diagnostics, scan.AddressTaken,
             scan.LabelLines, scan.ExceptionLabels);
     }
 
@@ -852,6 +854,19 @@ public static class AsmReader
         SymbolModifier.TlsDesc => type == ElfRelocationType.R_X86_64_GOTPC32_TLSDESC,
         _ => false,
     };
+
+    /// <summary>An append-only array of exactly the expected size, so the common case hands it over without a copy.</summary>
+    private sealed class InstructionBuffer(int capacity)
+    {
+        public AsmInstruction[] Buffer = new AsmInstruction[capacity];
+        public int Count;
+
+        public void Add(in AsmInstruction instruction)
+        {
+            if (Count == Buffer.Length) Array.Resize(ref Buffer, Math.Max(4, Buffer.Length * 2));
+            Buffer[Count++] = instruction;
+        }
+    }
 
     /// <summary>An instruction's bytes (at most 15) packed with their length, for memoizing per-encoding checks.</summary>
     private readonly record struct BytesKey(ulong Low, ulong High)

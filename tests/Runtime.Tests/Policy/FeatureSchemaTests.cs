@@ -7,19 +7,7 @@ namespace CompilerLLM.Tests.Policy;
 
 public sealed class FeatureSchemaTests
 {
-    private const string Source = """
-        	.text
-        	.globl	f
-        	.type	f, @function
-        f:
-        	movl	$0, %eax
-        	addl	$1, %edi
-        	imull	$3, %esi, %esi
-        	addl	%esi, %edi
-        	addl	%edi, %eax
-        	ret
-        	.size	f, .-f
-        """;
+    private const string Source = CompilerLLM.Tests.Pipeline.OptimizerSamples.ThreeRewrites;
 
     private static (FunctionAnalysis, List<Candidate>) Candidates(string source)
     {

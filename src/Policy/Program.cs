@@ -1,0 +1,4 @@
+using System.CommandLine;
+
+var root = new RootCommand("compilerllm-train: builds the corpus, trains the rewrite policy and exports it to ONNX");
+return root.Parse(args).Invoke();

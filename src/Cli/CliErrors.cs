@@ -20,6 +20,10 @@ internal static class CliErrors
         {
             return Fail(e.Message);
         }
+        catch (CompilerLLM.Policy.PolicyLoadException e)
+        {
+            return Fail(e.Message);
+        }
         catch (ToolNotFoundException e)
         {
             return Fail($"{e.Message} (run scripts/setup.sh, or install binutils/gcc)");

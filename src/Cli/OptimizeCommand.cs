@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
+using CompilerLLM.Policy;
 
 namespace CompilerLLM.Cli;
 
@@ -11,29 +12,25 @@ internal static class OptimizeCommand
     {
         var input = new Argument<string>("input") { Description = "GCC x86-64 AT&T assembly (.s)" };
         var output = new Option<string>("-o", "--output") { Description = "Where to write the optimized assembly", Required = true };
-        var policy = new Option<string>("--policy") { Description = "none | all (apply every validated candidate greedily)", DefaultValueFactory = _ => "all" };
+        var policy = new Option<string>("--policy") { Description = "default (the shipped ONNX model) | PATH.onnx | all (every validated candidate, greedily) | none", DefaultValueFactory = _ => "default" };
+        var threshold = new Option<float?>("--threshold") { Description = "Apply a candidate only when the model scores it above this (default: the model's own threshold)" };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here" };
         var fuel = new Option<int?>("--fuel") { Description = "Apply at most N rewrites (bisect a miscompile to one rewrite)" };
         var rules = new Option<string[]>("--rule") { Description = "Only these rules (repeatable); default: every rule applied by default", AllowMultipleArgumentsPerToken = true };
         var validate = new Option<string?>("--validate") { Description = "smt: re-prove every changed block with z3" };
         var command = new Command("optimize", "Enumerate verified rewrites, choose with the policy, apply, re-check and print")
         {
-            input, output, policy, report, fuel, rules, validate,
+            input, output, policy, threshold, report, fuel, rules, validate,
         };
-        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(policy)!,
+        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(policy)!, parse.GetValue(threshold),
             parse.GetValue(report), parse.GetValue(fuel), parse.GetValue(rules), parse.GetValue(validate))));
         return command;
     }
 
-    private static int Run(string input, string output, string policyName, string? reportPath, int? fuel, string[]? ruleNames, string? validate)
+    private static int Run(string input, string output, string policyName, float? threshold, string? reportPath, int? fuel, string[]? ruleNames, string? validate)
     {
-        PolicyKind policy;
-        switch (policyName)
-        {
-            case "none": policy = PolicyKind.None; break;
-            case "all": policy = PolicyKind.All; break;
-            default: return CliErrors.Fail($"unknown --policy '{policyName}' (expected none or all; ONNX models come with the policy work)");
-        }
+        if (!PolicySpec.TryParse(policyName, out var policy, out string? modelPath, out string? policyError)) return CliErrors.Fail("--policy: " + policyError);
+        if (threshold is { } t && !float.IsFinite(t)) return CliErrors.Fail("--threshold must be a finite number");
         if (validate is not null and not "smt") return CliErrors.Fail($"unknown --validate '{validate}' (expected smt)");
         if (fuel is < 0) return CliErrors.Fail("--fuel must be zero or more");
         if (ruleNames is { Length: > 0 })
@@ -42,9 +39,12 @@ internal static class OptimizeCommand
             if (unknown.Count > 0) return CliErrors.Fail($"unknown rule(s): {string.Join(", ", unknown)}");
         }
         var file = AsmReader.ReadFile(input);
+        using var model = modelPath is null ? null : RewritePolicy.Load(modelPath);
         var options = new OptimizerOptions
         {
             Policy = policy,
+            Model = model,
+            Threshold = threshold,
             Fuel = fuel,
             Rules = ruleNames is { Length: > 0 } ? ruleNames.ToHashSet(StringComparer.Ordinal) : null,
             ValidateWithSmt = validate == "smt",

@@ -121,7 +121,7 @@ public sealed class OptimizeCliTests : IDisposable
     public void OptimizeWritesOutputReportAndSummary()
     {
         string output = _temp.File("out.s"), report = _temp.File("r.json");
-        var r = Cli("optimize", Input(), "-o", output, "--report", report);
+        var r = Cli("optimize", Input(), "-o", output, "--report", report, "--policy", "all");
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Matches(@"^optimize: 1 functions, \d+ candidates, 2 applied, 0 fallbacks, \d+ bytes saved, estimated .* cycles$", r.StandardOutput.Trim());
         Assert.Contains("xorl", File.ReadAllText(output));
@@ -134,7 +134,7 @@ public sealed class OptimizeCliTests : IDisposable
     public void PolicyNoneAndFuelZeroLeaveTheFileAsItIs()
     {
         string input = Input();
-        foreach (var args in new[] { new[] { "--policy", "none" }, new[] { "--fuel", "0" } })
+        foreach (var args in new[] { new[] { "--policy", "none" }, new[] { "--policy", "all", "--fuel", "0" } })
         {
             string output = _temp.File("same.s");
             var r = Cli(["optimize", input, "-o", output, .. args]);
@@ -144,7 +144,8 @@ public sealed class OptimizeCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--policy", "greedy", "unknown --policy 'greedy'")]
+    [InlineData("--policy", "greedy", "--policy: unknown policy 'greedy'")]
+    [InlineData("--threshold", "NaN", "--threshold must be a finite number")]
     [InlineData("--rule", "no-such-rule", "unknown rule(s): no-such-rule")]
     [InlineData("--validate", "magic", "unknown --validate 'magic'")]
     public void MisuseIsACleanError(string option, string value, string message)
@@ -158,9 +159,26 @@ public sealed class OptimizeCliTests : IDisposable
     [Fact]
     public void SchedulesAndAlignmentCanBeSelectedLikeRules()
     {
-        var r = Cli("optimize", Input(), "-o", _temp.File("s.s"), "--rule", "schedule-block", "--rule", "align-loop-header");
+        var r = Cli("optimize", Input(), "-o", _temp.File("s.s"), "--policy", "all", "--rule", "schedule-block", "--rule", "align-loop-header");
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.StartsWith("optimize: 1 functions", r.StandardOutput.Trim());
+    }
+
+    [Theory]
+    [InlineData("truncated", "ONNX Runtime cannot load the model")]
+    [InlineData("wrong-contract", "not a policy model for this build")]
+    [InlineData("missing", "cannot read the policy model")]
+    public void ABadModelGivenExplicitlyIsAnErrorNamingTheFile(string kind, string message)
+    {
+        string model = _temp.File(kind + ".onnx");
+        byte[] valid = CompilerLLM.Policy.OnnxRuntime.TinyOnnxModel.Linear(new float[2, 1], [0f], "features", "scores");
+        if (kind == "truncated") File.WriteAllBytes(model, valid[..(valid.Length / 2)]);
+        if (kind == "wrong-contract") File.WriteAllBytes(model, valid);
+        var r = Cli("optimize", Input(), "-o", _temp.File("x.s"), "--policy", model);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"compilerllm: error: {model}: {message}", r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
+        Assert.False(File.Exists(_temp.File("x.s")));
     }
 
     [Fact]

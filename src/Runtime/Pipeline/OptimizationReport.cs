@@ -1,7 +1,7 @@
 namespace CompilerLLM.Pipeline;
 
-/// <summary>One rewrite as the report shows it.</summary>
-public sealed record RewriteRecord(string Rule, int Line, IReadOnlyList<string> Before, IReadOnlyList<string> After, int SizeDelta);
+/// <summary>One rewrite as the report shows it (<paramref name="Score"/>: the policy model's score, when a model chose).</summary>
+public sealed record RewriteRecord(string Rule, int Line, IReadOnlyList<string> Before, IReadOnlyList<string> After, int SizeDelta, float? Score = null);
 
 /// <summary>A candidate that was not applied, and why.</summary>
 public sealed record RejectionRecord(string Rule, int Line, string Reason);

@@ -47,23 +47,12 @@ public static partial class Optimizer
                 candidates.AddRange(BlockScheduler.Find(analysis));
             if (options.Rules is null || options.Rules.Contains(LoopAlignment.Rule.Name))
                 candidates.AddRange(LoopAlignment.Find(analysis));
-            var chosen = new List<Candidate>();
-            if (options.Policy == PolicyKind.All)
+            var chosen = options.Policy switch
             {
-                // Rules first (local, proven), then schedules of the segments no rule touched.
-                foreach (var c in candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode))
-                {
-                    if (!c.IsValid || chosen.Any(o => o.Overlaps(c))) continue;
-                    if (fuel == 0)
-                    {
-                        c.Rejection = "out of fuel";
-                        continue;
-                    }
-                    fuel--;
-                    chosen.Add(c);
-                }
-                chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
-            }
+                PolicyKind.All => ChooseAll(candidates, ref fuel),
+                PolicyKind.Model => ChooseByModel(analysis, candidates, options, ref fuel),
+                _ => [],
+            };
             if (options.FaultInjectionFunction == function.Name && chosen.FirstOrDefault(c => c.Bindings.Registers.Count > 0) is { } victim)
             {
                 // Test only: a corruption no site guard looks for (flip a bound register after the rewrite),
@@ -80,6 +69,67 @@ public static partial class Optimizer
             text = ApplyAndRecheck(file, work, summaries, options);
         }
         return new OptimizationResult(text, BuildReport(file, work, options));
+    }
+
+    /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
+    private static List<Candidate> ChooseAll(List<Candidate> candidates, ref int fuel)
+    {
+        var chosen = new List<Candidate>();
+        foreach (var c in candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode))
+        {
+            if (!c.IsValid || chosen.Any(o => o.Overlaps(c))) continue;
+            if (fuel == 0)
+            {
+                c.Rejection = "out of fuel";
+                continue;
+            }
+            fuel--;
+            chosen.Add(c);
+        }
+        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
+        return chosen;
+    }
+
+    /// <summary>
+    /// The ONNX policy: one batched run scores every valid candidate of the function (invalid ones are masked:
+    /// they get no row and can never be chosen); candidates are taken best score first (ties by position, then
+    /// rule name, so the order is total and the output deterministic), skipping overlaps, until the scores fall
+    /// to the threshold. The re-assembly and liveness re-check after the choice re-validate the set as a whole.
+    /// </summary>
+    private static List<Candidate> ChooseByModel(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
+    {
+        var model = options.Model ?? throw new ArgumentException("PolicyKind.Model needs OptimizerOptions.Model", nameof(options));
+        var valid = candidates.Where(c => c.IsValid).ToList();
+        var chosen = new List<Candidate>();
+        if (valid.Count == 0) return chosen;
+        float[] scores = model.Score(CompilerLLM.Policy.FeatureExtractor.Extract(analysis, valid));
+        for (int i = 0; i < valid.Count; i++) valid[i].Score = scores[i];
+        float threshold = options.Threshold ?? model.Threshold;
+        var order = Enumerable.Range(0, valid.Count)
+            .OrderByDescending(i => scores[i]).ThenBy(i => valid[i].FirstNode).ThenBy(i => valid[i].Rule.Name, StringComparer.Ordinal);
+        foreach (int i in order)
+        {
+            var c = valid[i];
+            if (!(scores[i] > threshold))
+            {
+                c.Rejection = $"policy score {scores[i]:0.###} not above the threshold {threshold:0.###}";
+                continue;
+            }
+            if (chosen.Any(o => o.Overlaps(c)))
+            {
+                c.Rejection = "overlaps a better-scored rewrite";
+                continue;
+            }
+            if (fuel == 0)
+            {
+                c.Rejection = "out of fuel";
+                continue;
+            }
+            fuel--;
+            chosen.Add(c);
+        }
+        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
+        return chosen;
     }
 
     private sealed class FunctionWork(AsmFunction function, FunctionAnalysis analysis, List<Candidate> candidates, List<Candidate> chosen)
@@ -250,13 +300,16 @@ public static partial class Optimizer
                 size += c.SizeDelta;
                 if (c.InsertText is not null) after.AddRange(c.InsertText.Split('\n').Select(l => l.Trim()));
                 int line = c.InsertBeforeLine >= 0 ? c.InsertBeforeLine : cfg.Nodes[c.FirstNode];
-                applied.Add(new RewriteRecord(c.Rule.Name, line + 1, before, after, c.SizeDelta));
+                applied.Add(new RewriteRecord(c.Rule.Name, line + 1, before, after, c.SizeDelta, c.Score));
             }
             var rejected = w.Candidates.Where(c => !c.IsValid)
                 .Select(c => new RejectionRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, c.Rejection!)).ToList();
             functions.Add(new FunctionReport(w.Function.Name, perRule, applied, rejected, size, cycles, w.FallbackReason));
         }
-        return new OptimizationReport(file.Path, options.Policy.ToString().ToLowerInvariant(), work.Count,
+        string policy = options.Policy == PolicyKind.Model && options.Model is { } m
+            ? $"model {Path.GetFileName(m.ModelPath)} sha256:{m.ModelSha256[..12]}"
+            : options.Policy.ToString().ToLowerInvariant();
+        return new OptimizationReport(file.Path, policy, work.Count,
             work.Sum(w => w.Candidates.Count), work.Sum(w => w.Chosen.Count), work.Count(w => w.FallbackReason is not null),
             functions, Passes);
     }

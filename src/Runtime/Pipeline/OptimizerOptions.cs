@@ -1,17 +1,25 @@
 namespace CompilerLLM.Pipeline;
 
-/// <summary>How candidates are chosen until the ONNX policy lands.</summary>
+/// <summary>How the optimizer chooses among validated candidates.</summary>
 public enum PolicyKind : byte
 {
     /// <summary>Apply nothing (the output equals the input).</summary>
     None,
     /// <summary>Apply every validated candidate greedily, in program order, skipping overlaps.</summary>
     All,
+    /// <summary>Score every validated candidate with <see cref="OptimizerOptions.Model"/> and apply, best first, those above the threshold.</summary>
+    Model,
 }
 
 public sealed record OptimizerOptions
 {
     public PolicyKind Policy { get; init; } = PolicyKind.All;
+
+    /// <summary>The ONNX policy used when <see cref="Policy"/> is <see cref="PolicyKind.Model"/> (owned by the caller).</summary>
+    public CompilerLLM.Policy.RewritePolicy? Model { get; init; }
+
+    /// <summary>Overrides the model's threshold: candidates scoring at or below it are not applied.</summary>
+    public float? Threshold { get; init; }
 
     /// <summary>At most this many rewrites in the whole file (in program order), to bisect a miscompile to one rewrite.</summary>
     public int? Fuel { get; init; }

@@ -26,6 +26,9 @@ public sealed class Candidate
     /// <summary>Null when every check at this site passed.</summary>
     public string? Rejection { get; internal set; }
     public bool IsValid => Rejection is null;
+
+    /// <summary>The policy model's score, when a model chose (null otherwise).</summary>
+    public float? Score { get; set; }
     /// <summary>
     /// Locations the replacement may leave different from the original after the window: what must be
     /// dead there (the rule's dead registers and flags; for a schedule, what the original has dead).

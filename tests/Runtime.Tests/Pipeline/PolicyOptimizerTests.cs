@@ -1,0 +1,102 @@
+using CompilerLLM.Assembly;
+using CompilerLLM.Pipeline;
+using CompilerLLM.Policy;
+using CompilerLLM.Tests.Policy;
+using CompilerLLM.Tests.TestSupport;
+
+namespace CompilerLLM.Tests.Pipeline;
+
+/// <summary>The optimizer choosing with a real ONNX model run by ONNX Runtime.</summary>
+public sealed class PolicyOptimizerTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("compilerllm-policy-opt-");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static AsmFile File() => AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites);
+
+    /// <summary>A linear model whose score is the sum of the given weights of the candidate's rule one-hot, plus a bias.</summary>
+    private RewritePolicy RuleWeights(float bias, params (string Rule, float Weight)[] weights)
+    {
+        var w = new float[FeatureSchema.Width];
+        var names = FeatureSchema.FeatureNames.ToList();
+        foreach (var (rule, weight) in weights) w[names.IndexOf("rule." + rule)] = weight;
+        string path = _temp.File($"m{Guid.NewGuid():N}.onnx");
+        System.IO.File.WriteAllBytes(path, RewritePolicyTests.LinearPolicy(w, bias));
+        return RewritePolicy.Load(path);
+    }
+
+    [Fact]
+    public void OnlyCandidatesScoredAboveTheThresholdAreApplied()
+    {
+        using var model = RuleWeights(-0.5f, ("add-one-to-inc", 1f));
+        var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model, Model = model });
+        var f = Assert.Single(r.Report.FunctionReports);
+        var applied = Assert.Single(f.Applied);
+        Assert.Equal("add-one-to-inc", applied.Rule);
+        Assert.Equal(0.5f, applied.Score!.Value, 5);
+        Assert.Contains("\tincl\t%edi", r.Text);
+        Assert.DoesNotContain("xorl", r.Text);
+        Assert.Contains(f.Rejected, x => x.Rule == "mov-zero-to-xor" && x.Reason.StartsWith("policy score -0.5 not above the threshold 0", StringComparison.Ordinal));
+        Assert.StartsWith("model m", r.Report.Policy);
+    }
+
+    [Fact]
+    public void AThresholdOverrideKeepsTheBestScoredOnes()
+    {
+        using var model = RuleWeights(0f, ("mov-zero-to-xor", 3f), ("add-one-to-inc", 2f), ("imul-to-lea", 1f));
+        var all = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model, Model = model });
+        Assert.Equal(["mov-zero-to-xor", "add-one-to-inc", "imul-to-lea"], all.Report.FunctionReports[0].Applied.Select(a => a.Rule).ToArray());
+        var best = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model, Model = model, Threshold = 1.5f });
+        Assert.Equal(["mov-zero-to-xor", "add-one-to-inc"], best.Report.FunctionReports[0].Applied.Select(a => a.Rule).ToArray());
+        // fuel takes the best-scored first, not the first in program order
+        var one = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model, Model = model, Fuel = 1 });
+        Assert.Equal("mov-zero-to-xor", Assert.Single(one.Report.FunctionReports[0].Applied).Rule);
+        var oneReversed = RuleWeights(0f, ("mov-zero-to-xor", 1f), ("add-one-to-inc", 2f), ("imul-to-lea", 3f));
+        using (oneReversed)
+        {
+            var r = Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model, Model = oneReversed, Fuel = 1 });
+            Assert.Equal("imul-to-lea", Assert.Single(r.Report.FunctionReports[0].Applied).Rule);
+        }
+    }
+
+    [Fact]
+    public void TheSameInputAndModelGiveTheSameBytesOnCompilerOutput()
+    {
+        // A real GCC function with many candidates; a model with random weights over every feature.
+        var rng = new Random(11);
+        var w = Enumerable.Range(0, FeatureSchema.Width).Select(_ => (float)(rng.NextDouble() - 0.4)).ToArray();
+        string path = _temp.File("random.onnx");
+        System.IO.File.WriteAllBytes(path, RewritePolicyTests.LinearPolicy(w, 0f));
+        string source = TestCorpus.Assembly(TestCorpus.FlagSet("O2"))[0];
+        var file = AsmReader.ReadFile(source);
+        string first, second;
+        using (var model = RewritePolicy.Load(path))
+            first = Optimizer.Optimize(file, new OptimizerOptions { Policy = PolicyKind.Model, Model = model }).Text;
+        using (var model = RewritePolicy.Load(path))
+            second = Optimizer.Optimize(AsmReader.ReadFile(source), new OptimizerOptions { Policy = PolicyKind.Model, Model = model }).Text;
+        Assert.Equal(first, second);
+        Assert.NotEqual(System.IO.File.ReadAllText(source), first);
+        Assert.Equal(0, AsmReader.Read("out.s", first).VerbatimCount);
+    }
+
+    [Fact]
+    public void ModelPolicyWithoutAModelIsMisuse()
+    {
+        Assert.Throws<ArgumentException>(() => Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model }));
+    }
+
+    [Theory]
+    [InlineData("none", PolicyKind.None, false)]
+    [InlineData("all", PolicyKind.All, false)]
+    [InlineData("default", PolicyKind.Model, true)]
+    [InlineData("models/x.onnx", PolicyKind.Model, true)]
+    public void PolicySpecParsesEveryForm(string value, PolicyKind kind, bool hasPath)
+    {
+        Assert.True(PolicySpec.TryParse(value, out var k, out string? path, out string? error), error);
+        Assert.Equal(kind, k);
+        Assert.Equal(hasPath, path is not null);
+        Assert.False(PolicySpec.TryParse("greedy", out _, out _, out error));
+        Assert.Contains("unknown policy 'greedy'", error);
+    }
+}

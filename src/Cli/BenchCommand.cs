@@ -11,15 +11,16 @@ internal static class BenchCommand
         var files = new Argument<string[]>("files") { Description = "Assembly files to measure (default: a csmith corpus built in the cache)", Arity = ArgumentArity.ZeroOrMore };
         var csmith = new Option<int>("--csmith") { Description = "Number of csmith programs for the default corpus (compiled at -O0, -O2, -O3)", DefaultValueFactory = _ => 12 };
         var iterations = new Option<int>("--iterations") { Description = "Timed passes; the fastest is reported", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench", "Measure the assembly model + analyses: instructions/second (single thread) and bytes per instruction")
+        var policy = new Option<string?>("--policy") { Description = "Measure the ONNX policy instead (default | PATH.onnx): session creation and cost per candidate" };
+        var command = new Command("bench", "Measure the assembly model + analyses (instructions/second, bytes per instruction), or with --policy the policy's cost per candidate")
         {
-            files, csmith, iterations,
+            files, csmith, iterations, policy,
         };
-        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(files) ?? [], parse.GetValue(csmith), parse.GetValue(iterations))));
+        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(files) ?? [], parse.GetValue(csmith), parse.GetValue(iterations), parse.GetValue(policy))));
         return command;
     }
 
-    private static int Run(string[] files, int csmithCount, int iterations)
+    private static int Run(string[] files, int csmithCount, int iterations, string? policy)
     {
         if (files.Length == 0)
         {
@@ -34,6 +35,7 @@ internal static class BenchCommand
             files = [.. list];
             Console.Error.WriteLine($"bench: corpus of {files.Length} files from {csmithCount} csmith programs in {builder.CacheDirectory}");
         }
+        if (policy is not null) return RunPolicy(policy, files, iterations);
         var r = ModelBenchmark.Run(files, Math.Max(1, iterations), m => Console.Error.WriteLine("bench: " + m));
         Console.WriteLine($"files                 {r.Files}");
         Console.WriteLine($"lines                 {r.Lines}");
@@ -44,6 +46,18 @@ internal static class BenchCommand
         Console.WriteLine($"allocated             {r.AllocatedBytesPerInstruction:F0} bytes/instruction (transient)");
         Console.WriteLine($"retained: source text {r.SourceBytesPerInstruction:F0}, model incl. text {r.ModelBytesPerInstruction:F0}, model+analyses {r.RetainedBytesPerInstruction:F0} bytes/instruction");
         Console.WriteLine($"bench: {r.Instructions} instructions, {r.InstructionsPerSecond / 1e6:F2} M instructions/s (model+analyses, 1 thread), {r.RetainedBytesPerInstruction:F0} bytes/instruction retained");
+        return 0;
+    }
+
+    private static int RunPolicy(string policy, string[] files, int iterations)
+    {
+        if (!CompilerLLM.Pipeline.PolicySpec.TryParse(policy, out var kind, out string? modelPath, out string? error) || modelPath is null)
+            return CliErrors.Fail("--policy: " + (error ?? $"'{policy}' is not a model (expected default or a path to an .onnx model)"));
+        var r = PolicyBenchmark.Run(modelPath, files, Math.Max(1, iterations), m => Console.Error.WriteLine("bench: " + m));
+        Console.WriteLine($"session: first {r.FirstLoadMilliseconds:F1} ms (incl. ONNX Runtime environment), then {r.LoadMilliseconds:F2} ms");
+        Console.WriteLine($"batches: {r.Functions} functions, {r.Candidates} candidates, median {r.MedianBatch}, p90 {r.P90Batch}, max {r.MaxBatch} per function");
+        foreach (var (batch, us) in r.FixedBatches) Console.WriteLine($"run of {batch,3} rows: {us:F3} µs/row");
+        Console.WriteLine($"bench: policy {r.TotalMicrosecondsPerCandidate:F2} µs/candidate (features {r.ExtractMicrosecondsPerCandidate:F2} + ONNX Runtime {r.ScoreMicrosecondsPerCandidate:F2}), session {r.LoadMilliseconds:F2} ms");
         return 0;
     }
 }

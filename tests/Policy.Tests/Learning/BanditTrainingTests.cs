@@ -59,6 +59,7 @@ public sealed class BanditTrainingTests(ITestOutputHelper output)
         var run = Train(config, MaxSteps, stopWhenSolved: true);
         foreach (var (step, e, reward) in run.Curve)
             output.WriteLine($"step {step,4}: P(good)={e.GoodProbability:F3} P(bad)={e.BadProbability:F3} greedy-optimal={e.GreedyOptimal:F3} mean reward={reward:F3}");
+        output.WriteLine($"solved after {run.StepsToSolve} updates");
         var first = run.Curve[0].Eval;
         Assert.InRange(first.GoodProbability, 0.3, 0.7); // starts undecided: the test is not won at step 0
         Assert.True(run.StepsToSolve > 0, $"not solved within {MaxSteps} steps; last: {run.Curve[^1].Eval}");

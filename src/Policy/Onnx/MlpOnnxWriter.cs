@@ -1,21 +1,7 @@
 using Google.Protobuf;
+using CompilerLLM.Training.Learning;
 
 namespace CompilerLLM.Training.Onnx;
-
-/// <summary>The nonlinearity applied after a layer.</summary>
-public enum MlpActivation : byte { None, Relu, Tanh }
-
-/// <summary>One dense layer: y = act(W·x + b), W row-major [Outputs, Inputs].</summary>
-public sealed record MlpLayer(int Inputs, int Outputs, float[] Weights, float[] Bias, MlpActivation Activation)
-{
-    public void Validate(int index)
-    {
-        if (Inputs <= 0 || Outputs <= 0) throw new ArgumentException($"layer {index}: {Inputs}→{Outputs} is not a layer shape");
-        if (Weights.Length != Inputs * Outputs) throw new ArgumentException($"layer {index}: {Weights.Length} weights for {Outputs}×{Inputs}");
-        if (Bias.Length != Outputs) throw new ArgumentException($"layer {index}: {Bias.Length} biases for {Outputs} outputs");
-        if (!Weights.All(float.IsFinite) || !Bias.All(float.IsFinite)) throw new ArgumentException($"layer {index}: non-finite parameter");
-    }
-}
 
 /// <summary>
 /// Writes a multi-layer perceptron as an ONNX model with Google.Protobuf's <see cref="CodedOutputStream"/> and the
@@ -34,13 +20,13 @@ public static class MlpOnnxWriter
     private const int AttributeFloat = 1;    // AttributeProto.AttributeType.FLOAT
     private const int AttributeInt = 2;      // AttributeProto.AttributeType.INT
 
-    public static byte[] Write(IReadOnlyList<MlpLayer> layers, string inputName, string outputName,
+    public static byte[] Write(IReadOnlyList<DenseLayerWeights> layers, string inputName, string outputName,
         IReadOnlyDictionary<string, string> metadata, string? docString = null)
     {
         if (layers.Count == 0) throw new ArgumentException("an MLP needs at least one layer", nameof(layers));
         for (int i = 0; i < layers.Count; i++)
         {
-            layers[i].Validate(i);
+            Validate(layers[i], i);
             if (i > 0 && layers[i].Inputs != layers[i - 1].Outputs)
                 throw new ArgumentException($"layer {i} takes {layers[i].Inputs} inputs but layer {i - 1} gives {layers[i - 1].Outputs}");
         }
@@ -51,13 +37,13 @@ public static class MlpOnnxWriter
         {
             var layer = layers[i];
             bool last = i == layers.Count - 1;
-            string gemmOut = last && layer.Activation == MlpActivation.None ? outputName : $"layer{i}.linear";
+            string gemmOut = last && layer.Activation == Activation.None ? outputName : $"layer{i}.linear";
             graph.Message(1, Node("Gemm", $"layer{i}.gemm", [current, $"layer{i}.weight", $"layer{i}.bias"], gemmOut,
                 a => a.Message(5, Attribute("transB", AttributeInt, i: 1)),
                 a => a.Message(5, Attribute("alpha", AttributeFloat, f: 1f)),
                 a => a.Message(5, Attribute("beta", AttributeFloat, f: 1f))));
             current = gemmOut;
-            if (layer.Activation != MlpActivation.None)
+            if (layer.Activation != Activation.None)
             {
                 string actOut = last ? outputName : $"layer{i}.{layer.Activation.ToString().ToLowerInvariant()}";
                 graph.Message(1, Node(layer.Activation.ToString(), $"layer{i}.activation", [current], actOut));
@@ -91,6 +77,14 @@ public static class MlpOnnxWriter
             model.Message(14, entry);                                               // ModelProto.metadata_props
         }
         return model.ToArray();
+    }
+
+    private static void Validate(DenseLayerWeights layer, int index)
+    {
+        if (layer.Inputs <= 0 || layer.Outputs <= 0) throw new ArgumentException($"layer {index}: {layer.Inputs}→{layer.Outputs} is not a layer shape");
+        if (layer.Weights.Length != layer.Inputs * layer.Outputs) throw new ArgumentException($"layer {index}: {layer.Weights.Length} weights for {layer.Outputs}×{layer.Inputs}");
+        if (layer.Bias.Length != layer.Outputs) throw new ArgumentException($"layer {index}: {layer.Bias.Length} biases for {layer.Outputs} outputs");
+        if (!layer.Weights.All(float.IsFinite) || !layer.Bias.All(float.IsFinite)) throw new ArgumentException($"layer {index}: non-finite parameter");
     }
 
     private static ProtoMessage Node(string opType, string name, string[] inputs, string output, params Action<ProtoMessage>[] attributes)

@@ -43,7 +43,7 @@ public static class PolicyBenchmark
             load = Math.Min(load, sw.Elapsed.TotalMilliseconds);
         }
 
-        var finder = new CandidateFinder(RuleCatalogue.All.Where(r => r.AppliedByDefault).ToList());
+        var enumerator = new CompilerLLM.Pipeline.CandidateEnumerator();
         var work = new List<(FunctionAnalysis Analysis, List<Candidate> Valid)>();
         foreach (string path in files)
         {
@@ -51,10 +51,7 @@ public static class PolicyBenchmark
             foreach (var function in file.Functions)
             {
                 var analysis = FunctionAnalysis.Analyze(file, function);
-                var candidates = finder.Find(analysis);
-                candidates.AddRange(BlockScheduler.Find(analysis));
-                candidates.AddRange(LoopAlignment.Find(analysis));
-                var valid = candidates.Where(c => c.IsValid).ToList();
+                var valid = enumerator.Find(analysis).Where(c => c.IsValid).ToList();
                 if (valid.Count > 0) work.Add((analysis, valid));
             }
         }

@@ -31,8 +31,7 @@ public static partial class Optimizer
 
     public static OptimizationResult Optimize(AsmFile file, OptimizerOptions options)
     {
-        var rules = RuleCatalogue.All.Where(r => options.Rules is null ? r.AppliedByDefault : options.Rules.Contains(r.Name)).ToList();
-        var finder = new CandidateFinder(rules);
+        var enumerator = new CandidateEnumerator(options.Rules);
         var summaries = CallSummaries.For(file);
         var builder = new EffectsBuilder();
         var work = new List<FunctionWork>();
@@ -42,11 +41,7 @@ public static partial class Optimizer
         foreach (var function in file.Functions)
         {
             var analysis = FunctionAnalysis.Analyze(file, function, builder);
-            var candidates = finder.Find(analysis);
-            if (options.Rules is null || options.Rules.Contains(BlockScheduler.Rule.Name))
-                candidates.AddRange(BlockScheduler.Find(analysis));
-            if (options.Rules is null || options.Rules.Contains(LoopAlignment.Rule.Name))
-                candidates.AddRange(LoopAlignment.Find(analysis));
+            var candidates = enumerator.Find(analysis);
             var chosen = options.Policy switch
             {
                 PolicyKind.All => ChooseAll(candidates, ref fuel),

@@ -2,6 +2,7 @@ using CompilerLLM.Assembly;
 using CompilerLLM.Policy;
 using CompilerLLM.Policy.OnnxRuntime;
 using CompilerLLM.Processes;
+using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Onnx;
 
 namespace CompilerLLM.Training.Tests.Onnx;
@@ -13,15 +14,15 @@ public sealed class MlpOnnxWriterTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    internal static MlpLayer[] RandomMlp(int seed, params (int Width, MlpActivation Activation)[] shape)
+    internal static DenseLayerWeights[] RandomMlp(int seed, params (int Width, Activation Activation)[] shape)
     {
         var rng = new Random(seed);
-        var layers = new MlpLayer[shape.Length - 1];
+        var layers = new DenseLayerWeights[shape.Length - 1];
         for (int i = 0; i < layers.Length; i++)
         {
             int inputs = shape[i].Width, outputs = shape[i + 1].Width;
             float scale = 1f / MathF.Sqrt(inputs);
-            layers[i] = new MlpLayer(inputs, outputs,
+            layers[i] = new DenseLayerWeights(inputs, outputs,
                 [.. Enumerable.Range(0, inputs * outputs).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale)],
                 [.. Enumerable.Range(0, outputs).Select(_ => (float)(rng.NextDouble() - 0.5))],
                 shape[i + 1].Activation);
@@ -30,7 +31,7 @@ public sealed class MlpOnnxWriterTests : IDisposable
     }
 
     /// <summary>The forward pass in double precision: the reference ORT is compared with.</summary>
-    internal static double[] Reference(MlpLayer[] layers, float[] rows, int n)
+    internal static double[] Reference(DenseLayerWeights[] layers, float[] rows, int n)
     {
         var output = new double[n * layers[^1].Outputs];
         for (int r = 0; r < n; r++)
@@ -43,7 +44,7 @@ public sealed class MlpOnnxWriterTests : IDisposable
                 {
                     double s = layer.Bias[o];
                     for (int i = 0; i < layer.Inputs; i++) s += (double)layer.Weights[o * layer.Inputs + i] * x[i];
-                    y[o] = layer.Activation switch { MlpActivation.Relu => Math.Max(0, s), MlpActivation.Tanh => Math.Tanh(s), _ => s };
+                    y[o] = layer.Activation switch { Activation.Relu => Math.Max(0, s), Activation.Tanh => Math.Tanh(s), _ => s };
                 }
                 x = y;
             }
@@ -58,7 +59,7 @@ public sealed class MlpOnnxWriterTests : IDisposable
     [InlineData(257)]
     public void OnnxRuntimeMatchesTheManagedForwardPass(int batch)
     {
-        var layers = RandomMlp(batch, (FeatureSchema.Width, MlpActivation.None), (32, MlpActivation.Relu), (16, MlpActivation.Tanh), (1, MlpActivation.None));
+        var layers = RandomMlp(batch, (FeatureSchema.Width, Activation.None), (32, Activation.Relu), (16, Activation.Tanh), (1, Activation.None));
         byte[] bytes = MlpOnnxWriter.Write(layers, PolicyModelContract.InputName, PolicyModelContract.OutputName, PolicyModelContract.Metadata());
         string path = _temp.File("mlp.onnx");
         File.WriteAllBytes(path, bytes);
@@ -73,9 +74,26 @@ public sealed class MlpOnnxWriterTests : IDisposable
     }
 
     [Fact]
+    public void OnnxRuntimeMatchesTheTrainersOwnForwardPass()
+    {
+        var mlp = new Mlp(FeatureSchema.Width, [64, 32], Activation.Relu);
+        mlp.Initialize(seed: 21, outputScale: 1f);
+        byte[] bytes = MlpOnnxWriter.Write(mlp.ExportWeights(), PolicyModelContract.InputName, PolicyModelContract.OutputName, PolicyModelContract.Metadata());
+        string path = _temp.File("trainer.onnx");
+        File.WriteAllBytes(path, bytes);
+        using var policy = RewritePolicy.Load(path);
+        var rng = new Random(4);
+        int n = 500;
+        float[] rows = [.. Enumerable.Range(0, n * FeatureSchema.Width).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        float[] ort = policy.Score(rows), managed = mlp.Forward(rows, n);
+        for (int i = 0; i < n; i++)
+            Assert.True(Math.Abs(ort[i] - managed[i]) <= 1e-5 * Math.Max(1, Math.Abs(managed[i])), $"row {i}: ORT {ort[i]} vs trainer {managed[i]}");
+    }
+
+    [Fact]
     public void AFinalActivationNamesTheOutputAndIsApplied()
     {
-        var layers = RandomMlp(3, (5, MlpActivation.None), (3, MlpActivation.Tanh));
+        var layers = RandomMlp(3, (5, Activation.None), (3, Activation.Tanh));
         using var session = OnnxSession.FromBytes(MlpOnnxWriter.Write(layers, "x", "y", new Dictionary<string, string> { ["k"] = "v" }));
         Assert.Equal("y", Assert.Single(session.Outputs).Name);
         Assert.Equal([-1L, 3L], session.Outputs[0].Shape);
@@ -95,7 +113,7 @@ public sealed class MlpOnnxWriterTests : IDisposable
     [Fact]
     public void TheOnnxCheckerAcceptsWrittenModelsAndRejectsABrokenOne()
     {
-        var layers = RandomMlp(9, (FeatureSchema.Width, MlpActivation.None), (24, MlpActivation.Relu), (1, MlpActivation.None));
+        var layers = RandomMlp(9, (FeatureSchema.Width, Activation.None), (24, Activation.Relu), (1, Activation.None));
         string good = _temp.File("good.onnx");
         File.WriteAllBytes(good, MlpOnnxWriter.Write(layers, PolicyModelContract.InputName, PolicyModelContract.OutputName, PolicyModelContract.Metadata()));
         var ok = Checker(good);
@@ -118,7 +136,7 @@ public sealed class MlpOnnxWriterTests : IDisposable
     [Fact]
     public void InconsistentLayersAreRefusedBeforeWriting()
     {
-        var layers = RandomMlp(1, (4, MlpActivation.None), (3, MlpActivation.Relu), (1, MlpActivation.None));
+        var layers = RandomMlp(1, (4, Activation.None), (3, Activation.Relu), (1, Activation.None));
         var broken = new[] { layers[0], layers[1] with { Inputs = 2, Weights = new float[2] } };
         Assert.Throws<ArgumentException>(() => MlpOnnxWriter.Write(broken, "x", "y", new Dictionary<string, string>()));
         var nan = new[] { layers[0] with { Bias = [float.NaN, 0, 0] } };

@@ -23,9 +23,15 @@ public static class NativeProgram
         return r.Succeeded ? null : r.StandardError.Trim();
     }
 
-    public static ProgramOutcome Run(string executable, IReadOnlyList<string>? args = null, string? stdin = null, TimeSpan? timeout = null)
+    public static ProgramOutcome Run(string executable, IReadOnlyList<string>? args = null, string? stdin = null, TimeSpan? timeout = null,
+        string? workingDirectory = null)
     {
-        var r = ProcessRunner.Run(new ProcessSpec(executable, args ?? []) { StandardInput = stdin, Timeout = timeout ?? TimeSpan.FromSeconds(10) });
+        var r = ProcessRunner.Run(new ProcessSpec(executable, args ?? [])
+        {
+            StandardInput = stdin,
+            Timeout = timeout ?? TimeSpan.FromSeconds(10),
+            WorkingDirectory = workingDirectory,
+        });
         return new ProgramOutcome(r.ExitCode, r.StandardOutput, r.StandardError, r.TimedOut, r.Elapsed);
     }
 }

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using CompilerLLM.Measurement;
+using CompilerLLM.Pipeline;
+
+namespace CompilerLLM.Cli;
+
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var suite = new Argument<string>("suite") { Description = "A folder with one subfolder per program, each with its sources and a program.json" };
+        var baselineFlags = new Option<string>("--baseline-flags") { Description = "GCC flags of the baseline (our build starts from the same assembly)", DefaultValueFactory = _ => "-O2" };
+        var policy = new Option<string>("--policy") { Description = "none | all (apply every validated candidate greedily)", DefaultValueFactory = _ => "all" };
+        var report = new Option<string?>("--report") { Description = "Write eval.json, eval.md and eval.html (with SVG plots) into this folder" };
+        var pairs = new Option<int>("--pairs") { Description = $"Interleaved timing pairs per program (at least {TimingOptions.MinimumPairs})", DefaultValueFactory = _ => TimingOptions.MinimumPairs };
+        var mcpu = new Option<string>("--mcpu") { Description = "CPU model of the llvm-mca static estimate (default: this machine's)", DefaultValueFactory = _ => "native" };
+        var command = new Command("eval", "Build each program of a suite with GCC and with us, check its test, time both and estimate cycles")
+        {
+            suite, baselineFlags, policy, report, pairs, mcpu,
+        };
+        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(suite)!, parse.GetValue(baselineFlags)!, parse.GetValue(policy)!,
+            parse.GetValue(report), parse.GetValue(pairs), parse.GetValue(mcpu)!)));
+        return command;
+    }
+
+    /// <summary>
+    /// The one place that turns <c>--policy</c> into optimizer options, so that a new kind of policy
+    /// (an ONNX model) is added here only. Null and an error message when the text is not a policy.
+    /// </summary>
+    internal static OptimizerOptions? ParsePolicy(string text, out string? error)
+    {
+        error = null;
+        switch (text)
+        {
+            case "none": return new OptimizerOptions { Policy = PolicyKind.None };
+            case "all": return new OptimizerOptions { Policy = PolicyKind.All };
+            default:
+                error = $"unknown --policy '{text}' (expected none or all)";
+                return null;
+        }
+    }
+
+    private static int Run(string suitePath, string baselineFlags, string policyText, string? reportDir, int pairs, string mcpu)
+    {
+        var optimizer = ParsePolicy(policyText, out string? policyError);
+        if (optimizer is null) return CliErrors.Fail(policyError!);
+        if (pairs < TimingOptions.MinimumPairs) return CliErrors.Fail($"--pairs must be at least {TimingOptions.MinimumPairs} (the timing protocol needs them for its interval)");
+        if (!Directory.Exists(suitePath)) return CliErrors.Fail($"{suitePath}: the suite folder does not exist");
+        var entries = EvalSuite.Discover(suitePath);
+        if (entries.Count == 0) return CliErrors.Fail($"{suitePath}: no program folders with a {EvalSuite.ManifestName}");
+        foreach (var bad in entries.Where(e => e.Error is not null)) Console.Error.WriteLine($"compilerllm: error: {bad.Error}");
+
+        var options = new EvalOptions
+        {
+            BaselineFlags = baselineFlags,
+            Optimizer = optimizer,
+            PolicyName = policyText,
+            Timing = new TimingOptions { Pairs = pairs },
+            Mcpu = mcpu,
+        };
+        SuiteEvaluator evaluator;
+        try
+        {
+            evaluator = new SuiteEvaluator(options, message => Console.Error.WriteLine("eval: " + message));
+        }
+        catch (LlvmMcaException e)
+        {
+            return CliErrors.Fail(e.Message);
+        }
+        Console.Error.WriteLine($"eval: {entries.Count} programs from {suitePath}, baseline gcc {baselineFlags}, policy {policyText}, llvm-mca -mcpu={evaluator.Cpu}, {pairs} pairs");
+        var results = evaluator.Evaluate(entries);
+        var stats = evaluator.EstimatorStatistics;
+        Console.Error.WriteLine($"eval: llvm-mca: {stats.BlocksRequested} blocks, {stats.HitRate:P0} cached, {stats.McaInvocations} runs, {stats.McaTime.TotalSeconds:F2} s");
+        Console.Write(EvalReport.ConsoleTable(results));
+        if (reportDir is not null)
+        {
+            EvalReport.Write(reportDir, results, new EvalSettings(suitePath, baselineFlags, policyText, evaluator.Cpu, pairs, options.Timing.PracticalMargin));
+            Console.Error.WriteLine($"eval: report written to {Path.Combine(reportDir, "eval.md")}, eval.html and eval.json");
+        }
+        var summary = EvalSummary.Of(results);
+        Console.WriteLine(summary.Line);
+        return summary.Compiled == summary.Programs && summary.Passed == summary.Programs ? 0 : 1;
+    }
+}

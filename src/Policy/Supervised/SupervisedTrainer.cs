@@ -18,8 +18,8 @@ public sealed record SupervisedOptions
     /// <summary>Programs whose seed is a multiple of this go to the validation split (by program, never by function).</summary>
     public int ValidationEvery { get; init; } = 5;
     public double L2 { get; init; } = 1e-3;
-    /// <summary>|Δcycles| at or below this counts as no change; then smaller code decides.</summary>
-    public double Tie { get; init; } = 0.01;
+    /// <summary>|Δcycles| at or below this counts as no change (llvm-mca resolves 1/iterations = 0.01 cycles); then smaller code decides.</summary>
+    public double Tie { get; init; } = 0.005;
 }
 
 /// <summary>How a way of choosing did on a split: estimated cycles saved per block execution, plain and loop-weighted.</summary>

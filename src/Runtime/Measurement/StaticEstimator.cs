@@ -162,6 +162,44 @@ public sealed partial class StaticEstimator
         return new ProgramEstimate(Cpu, Options.Iterations, files.Any(f => f.Counts is not null), fileEstimates) { SkippedLines = skipped };
     }
 
+    /// <summary>
+    /// Cycles per execution of arbitrary instruction sequences (for example a block before and after a
+    /// candidate rewrite), one llvm-mca run for all uncached ones. Lines are instruction text as GAS accepts
+    /// it; comments, spacing and local label names are normalized as for blocks of a file. An empty
+    /// sequence costs 0.
+    /// </summary>
+    public double[] CyclesPerExecution(IReadOnlyList<IReadOnlyList<string>> sequences)
+    {
+        var keys = new string?[sequences.Count];
+        var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            var lines = new List<string>(sequences[i].Count);
+            foreach (string raw in sequences[i])
+            {
+                string line = NormalizeLine(raw);
+                if (line.Length > 0) lines.Add(line);
+            }
+            if (lines.Count == 0) continue;
+            string key = keys[i] = string.Join('\n', lines);
+            Interlocked.Increment(ref _requested);
+            if (!TryCached(key, out _)) missing.TryAdd(key, lines);
+        }
+        if (missing.Count > 0) Simulate(missing);
+        var cycles = new double[sequences.Count];
+        for (int i = 0; i < cycles.Length; i++) cycles[i] = keys[i] is { } k ? _memory.GetValueOrDefault(k) : 0;
+        return cycles;
+    }
+
+    /// <summary>One instruction line as llvm-mca is given it: no comment, single spaces, local labels renamed.</summary>
+    public static string NormalizeLine(string text)
+    {
+        int comment = text.IndexOf('#');
+        if (comment >= 0) text = text[..comment];
+        text = text.Trim();
+        return text.Length == 0 ? "" : LocalLabel().Replace(Whitespace().Replace(text, " "), ".Lx");
+    }
+
     /// <summary>The instruction lines of a block as llvm-mca is given them (see the remarks on the class).</summary>
     public static List<string> BlockLines(AsmFile file, ControlFlowGraph cfg, BasicBlock block)
     {

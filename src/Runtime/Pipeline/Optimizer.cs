@@ -46,6 +46,7 @@ public static partial class Optimizer
             {
                 PolicyKind.All => ChooseAll(candidates, ref fuel),
                 PolicyKind.Model => ChooseByModel(analysis, candidates, options, ref fuel),
+                PolicyKind.Custom => ChooseCustom(analysis, candidates, options, ref fuel),
                 _ => [],
             };
             if (options.FaultInjectionFunction == function.Name && chosen.FirstOrDefault(c => c.Bindings.Registers.Count > 0) is { } victim)
@@ -120,6 +121,20 @@ public static partial class Optimizer
                 c.Rejection = "out of fuel";
                 continue;
             }
+            fuel--;
+            chosen.Add(c);
+        }
+        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
+        return chosen;
+    }
+
+    private static List<Candidate> ChooseCustom(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
+    {
+        var chooser = options.Chooser ?? throw new ArgumentException("PolicyKind.Custom needs OptimizerOptions.Chooser", nameof(options));
+        var chosen = new List<Candidate>();
+        foreach (var c in chooser(analysis, candidates))
+        {
+            if (!c.IsValid || !candidates.Contains(c) || chosen.Contains(c) || chosen.Any(o => o.Overlaps(c)) || fuel == 0) continue;
             fuel--;
             chosen.Add(c);
         }

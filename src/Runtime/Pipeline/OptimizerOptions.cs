@@ -9,6 +9,8 @@ public enum PolicyKind : byte
     All,
     /// <summary>Score every validated candidate with <see cref="OptimizerOptions.Model"/> and apply, best first, those above the threshold.</summary>
     Model,
+    /// <summary>Let <see cref="OptimizerOptions.Chooser"/> choose (the trainer's correctness gate replays its rollouts this way).</summary>
+    Custom,
 }
 
 public sealed record OptimizerOptions
@@ -17,6 +19,12 @@ public sealed record OptimizerOptions
 
     /// <summary>The ONNX policy used when <see cref="Policy"/> is <see cref="PolicyKind.Model"/> (owned by the caller).</summary>
     public CompilerLLM.Policy.RewritePolicy? Model { get; init; }
+
+    /// <summary>
+    /// For <see cref="PolicyKind.Custom"/>: given a function and its candidates, the ones to apply. Invalid and
+    /// overlapping choices are dropped (first listed wins), so a chooser can never bypass the guards.
+    /// </summary>
+    public Func<CompilerLLM.Analysis.FunctionAnalysis, IReadOnlyList<CompilerLLM.Rewriting.Candidate>, IEnumerable<CompilerLLM.Rewriting.Candidate>>? Chooser { get; init; }
 
     /// <summary>Overrides the model's threshold: candidates scoring at or below it are not applied.</summary>
     public float? Threshold { get; init; }

@@ -100,3 +100,28 @@ public sealed class PolicyOptimizerTests : IDisposable
         Assert.Contains("unknown policy 'greedy'", error);
     }
 }
+
+public sealed class CustomChooserTests
+{
+    [Fact]
+    public void ACustomChooserCannotBypassTheGuards()
+    {
+        var file = AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites);
+        var r = Optimizer.Optimize(file, new OptimizerOptions
+        {
+            Policy = PolicyKind.Custom,
+            // every candidate, invalid ones included, twice over, in reverse order
+            Chooser = (_, candidates) => candidates.Reverse().Concat(candidates),
+        });
+        var all = Optimizer.Optimize(AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites), new OptimizerOptions { Policy = PolicyKind.All });
+        Assert.Equal(0, AsmReader.Read("out.s", r.Text).VerbatimCount);
+        Assert.Equal(r.Report.FunctionReports[0].Applied.Count, r.Report.FunctionReports[0].Applied.Select(a => a.Line).Distinct().Count());
+        Assert.True(r.Report.Applied >= 1 && r.Report.Applied <= all.Report.Candidates);
+        var picked = Optimizer.Optimize(AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites), new OptimizerOptions
+        {
+            Policy = PolicyKind.Custom,
+            Chooser = (_, candidates) => candidates.Where(c => c.Rule.Name == "imul-to-lea"),
+        });
+        Assert.Equal("imul-to-lea", Assert.Single(picked.Report.FunctionReports[0].Applied).Rule);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CompilerLLM.Training.Learning;
+
+namespace CompilerLLM.Training.Episodes;
+
+public sealed record RunOptions
+{
+    public int Steps { get; init; } = 120;
+    /// <summary>Functions (groups) per update; each gets <see cref="TrainingConfig.GroupSize"/> rollouts.</summary>
+    public int BatchFunctions { get; init; } = 32;
+    public int ValidateEvery { get; init; } = 20;
+    /// <summary>Checkpoint here every <see cref="ValidateEvery"/> steps and resume from it when present.</summary>
+    public string? CheckpointDirectory { get; init; }
+}
+
+/// <summary>One point of the training curve.</summary>
+public sealed record CurvePoint(int Step, double MeanReward, double MeanKl, double ClipFraction,
+    double? ValidationSaved, double? ValidationRelative, double EpisodesPerSecond);
+
+/// <summary>
+/// The training loop. Each step draws <see cref="RunOptions.BatchFunctions"/> training functions, scores their
+/// candidates with the current policy, samples G subsets per function (a rollout is a pure function of
+/// (function, parameters, seed): the seed is derived from (run seed, step, function, rollout)), resolves
+/// overlaps best-logit first as the optimizer does, prices every rollout in one llvm-mca batch, and hands
+/// the groups to the group-normalized update. Validation uses the greedy decision (logit above 0).
+/// </summary>
+public sealed class GroupTrainingRun
+{
+    private readonly RunOptions _options;
+    private readonly RewardModel _reward;
+    private readonly IReadOnlyList<FunctionInstance> _train, _validation;
+    private readonly FeatureScaler _scaler;
+    private readonly Dictionary<FunctionInstance, float[]> _scaled = [];
+    private readonly List<CurvePoint> _curve = [];
+
+    public GroupTrainingRun(TrainingConfig config, RunOptions options, RewardModel reward,
+        IReadOnlyList<FunctionInstance> train, IReadOnlyList<FunctionInstance> validation, FeatureScaler scaler)
+    {
+        if (train.Count == 0) throw new ArgumentException("no training functions", nameof(train));
+        _options = options;
+        _reward = reward;
+        _train = train;
+        _validation = validation;
+        _scaler = scaler;
+        Trainer = new GroupPolicyTrainer(config, scaler.Mean.Length);
+        foreach (var f in train.Concat(validation)) _scaled[f] = scaler.Apply(f.Features);
+    }
+
+    public GroupPolicyTrainer Trainer { get; }
+    public IReadOnlyList<CurvePoint> Curve => _curve;
+    public int CompletedSteps { get; private set; }
+
+    public void Run(Action<string> progress)
+    {
+        var config = Trainer.Config;
+        TryResume(progress);
+        var clock = Stopwatch.StartNew();
+        long episodes = 0;
+        for (int step = CompletedSteps; step < _options.Steps; step++)
+        {
+            var rng = DeterministicSeeds.CreateRandom(config.Seed, step);
+            var batch = Enumerable.Range(0, _train.Count).OrderBy(_ => rng.Next()).Take(Math.Min(_options.BatchFunctions, _train.Count)).Select(i => _train[i]).ToList();
+            var logits = batch.Select(f => Trainer.Model.Forward(_scaled[f], f.Count)).ToList();
+            var episodesToPrice = new List<(FunctionInstance, IReadOnlyList<int>)>();
+            var chosenSets = new List<bool[]>();
+            for (int b = 0; b < batch.Count; b++)
+            {
+                var f = batch[b];
+                var mask = Enumerable.Repeat(true, f.Count).ToArray();
+                for (int g = 0; g < config.GroupSize; g++)
+                {
+                    var chosen = new bool[f.Count];
+                    BernoulliPolicy.Sample(logits[b], mask, DeterministicSeeds.CreateRandom(config.Seed, step, b, g), chosen);
+                    var l = logits[b];
+                    episodesToPrice.Add((f, f.Resolve(Enumerable.Range(0, f.Count).Where(a => chosen[a]).OrderByDescending(a => l[a]).ThenBy(a => a))));
+                    chosenSets.Add(chosen);
+                }
+            }
+            var outcomes = _reward.Evaluate(episodesToPrice);
+            var groups = new List<RolloutGroup>(batch.Count);
+            for (int b = 0; b < batch.Count; b++)
+            {
+                var f = batch[b];
+                var state = new DecisionSet(_scaled[f], f.Count, _scaler.Mean.Length, Enumerable.Repeat(true, f.Count).ToArray(), logits[b]);
+                var rollouts = Enumerable.Range(0, config.GroupSize)
+                    .Select(g => new Rollout(state, chosenSets[b * config.GroupSize + g], outcomes[b * config.GroupSize + g].Relative)).ToList();
+                groups.Add(new RolloutGroup(rollouts, f.Embedding));
+            }
+            var stats = Trainer.Update(groups);
+            episodes += episodesToPrice.Count;
+            CompletedSteps = step + 1;
+
+            double? saved = null, relative = null;
+            if (CompletedSteps % _options.ValidateEvery == 0 || CompletedSteps == _options.Steps)
+            {
+                (saved, relative) = Validate();
+                Checkpoint();
+            }
+            var point = new CurvePoint(CompletedSteps, stats.MeanReward, stats.MeanKl, stats.ClipFraction, saved, relative, episodes / clock.Elapsed.TotalSeconds);
+            _curve.Add(point);
+            if (saved is not null || CompletedSteps % 5 == 0)
+                progress($"step {CompletedSteps}/{_options.Steps}: reward {stats.MeanReward:F4}%, KL {stats.MeanKl:F4}, clip {stats.ClipFraction:F2}, {point.EpisodesPerSecond:F0} episodes/s" +
+                    (saved is null ? "" : $", validation saved {saved:F1} weighted cycles ({relative:F4}% mean)"));
+        }
+    }
+
+    /// <summary>Greedy decisions on the validation split: weighted cycles saved in total and mean relative saving.</summary>
+    public (double Saved, double Relative) Validate() => Score(_validation, Decide(_validation));
+
+    public List<IReadOnlyList<int>> Decide(IReadOnlyList<FunctionInstance> functions) => [.. functions.Select(f =>
+    {
+        var l = Trainer.Model.Forward(_scaled.TryGetValue(f, out var s) ? s : _scaler.Apply(f.Features), f.Count);
+        return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => l[a] > Trainer.Config.GreedyThreshold).OrderByDescending(a => l[a]).ThenBy(a => a));
+    })];
+
+    public (double Saved, double Relative) Score(IReadOnlyList<FunctionInstance> functions, IReadOnlyList<IReadOnlyList<int>> choices)
+    {
+        var outcomes = _reward.Evaluate([.. functions.Select((f, i) => (f, choices[i]))]);
+        return (outcomes.Sum(o => o.Saved), functions.Count == 0 ? 0 : outcomes.Average(o => o.Relative));
+    }
+
+    private void Checkpoint()
+    {
+        if (_options.CheckpointDirectory is not { } dir) return;
+        Directory.CreateDirectory(dir);
+        Trainer.SaveCheckpoint(Path.Combine(dir, "policy.ckpt"));
+        File.WriteAllText(Path.Combine(dir, "progress.json"), JsonSerializer.Serialize(new { CompletedSteps, Curve = _curve }));
+    }
+
+    private void TryResume(Action<string> progress)
+    {
+        if (_options.CheckpointDirectory is not { } dir) return;
+        string checkpoint = Path.Combine(dir, "policy.ckpt"), state = Path.Combine(dir, "progress.json");
+        if (!File.Exists(checkpoint) || !File.Exists(state)) return;
+        Trainer.LoadCheckpoint(checkpoint);
+        using var json = JsonDocument.Parse(File.ReadAllText(state));
+        CompletedSteps = json.RootElement.GetProperty("CompletedSteps").GetInt32();
+        foreach (var p in json.RootElement.GetProperty("Curve").EnumerateArray())
+            _curve.Add(p.Deserialize<CurvePoint>()!);
+        progress($"resumed from {checkpoint} at step {CompletedSteps}");
+    }
+}

@@ -1,0 +1,95 @@
+using CompilerLLM.Measurement;
+using CompilerLLM.Rewriting;
+
+namespace CompilerLLM.Training.Episodes;
+
+/// <summary>What applying a set of actions to a function is worth.</summary>
+public readonly record struct Outcome(double Saved, double Relative);
+
+/// <summary>
+/// The reward: llvm-mca cycles per execution of every touched block, before and after, weighted by block
+/// execution counts (or the static stand-in) and summed: weighted cycles saved. Training uses it relative to
+/// the function's weighted cycles (percent), which puts big and small functions on one scale for the
+/// group and cross-group statistics. Every call prices all new block texts in one llvm-mca run; results are
+/// cached by text, so repeated actions cost nothing.
+/// </summary>
+public sealed class RewardModel(StaticEstimator estimator)
+{
+    private readonly Dictionary<(FunctionInstance, int), double> _base = [];
+
+    public StaticEstimator Estimator { get; } = estimator;
+
+    /// <summary>Prices every block of each instance and every candidate alone; fills BaseCycles, SoloSaving and Embedding.</summary>
+    public void Prepare(IReadOnlyList<FunctionInstance> instances)
+    {
+        var keys = new List<(FunctionInstance, int)>();
+        var texts = new List<IReadOnlyList<string>>();
+        foreach (var instance in instances)
+            foreach (var block in instance.Blocks.Keys.Order())
+            {
+                keys.Add((instance, block));
+                texts.Add(instance.BlockBefore(block));
+            }
+        double[] cycles = Estimator.CyclesPerExecution(texts);
+        lock (_base)
+            for (int i = 0; i < keys.Count; i++) _base[keys[i]] = cycles[i];
+        foreach (var instance in instances)
+            instance.BaseCycles = instance.Blocks.Values.Sum(b => b.Weight * Base(instance, b.Block));
+
+        var solo = Evaluate([.. instances.SelectMany(i => Enumerable.Range(0, i.Count).Select(a => (i, (IReadOnlyList<int>)[a])))]);
+        int k = 0;
+        var families = Enum.GetValues<RuleFamily>();
+        foreach (var instance in instances)
+        {
+            instance.SoloSaving = new double[instance.Count];
+            var embedding = new float[families.Length + 2];
+            for (int a = 0; a < instance.Count; a++)
+            {
+                var outcome = solo[k++];
+                instance.SoloSaving[a] = outcome.Saved;
+                var family = RuleCatalogue.AllWithPseudoRules.First(r => r.Name == instance.Actions[a].Rule).Family;
+                embedding[Array.IndexOf(families, family)] += (float)outcome.Relative;
+                if (outcome.Saved > 0) embedding[families.Length] += 1f / instance.Count;
+            }
+            embedding[families.Length + 1] = MathF.Log2(1 + instance.Count) / 8;
+            instance.Embedding = embedding;
+        }
+    }
+
+    /// <summary>Outcomes of applying each episode's actions (already resolved: no overlaps), in one llvm-mca batch.</summary>
+    public Outcome[] Evaluate(IReadOnlyList<(FunctionInstance Instance, IReadOnlyList<int> Applied)> episodes)
+    {
+        var texts = new List<IReadOnlyList<string>>();
+        var plan = new List<(int Episode, int Block)>();
+        for (int e = 0; e < episodes.Count; e++)
+        {
+            var (instance, applied) = episodes[e];
+            foreach (var group in applied.GroupBy(a => instance.Actions[a].Block))
+            {
+                if (group.All(a => instance.Actions[a].NodeCount == 0)) continue; // insertions only: same instructions
+                plan.Add((e, group.Key));
+                texts.Add(instance.BlockAfter(group.Key, group));
+            }
+        }
+        double[] after = Estimator.CyclesPerExecution(texts);
+        var saved = new double[episodes.Count];
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var (e, block) = plan[i];
+            var instance = episodes[e].Instance;
+            saved[e] += instance.Blocks[block].Weight * (Base(instance, block) - after[i]);
+        }
+        var outcomes = new Outcome[episodes.Count];
+        for (int e = 0; e < episodes.Count; e++)
+        {
+            double denominator = episodes[e].Instance.BaseCycles;
+            outcomes[e] = new Outcome(saved[e], denominator > 0 ? 100 * saved[e] / denominator : 0);
+        }
+        return outcomes;
+    }
+
+    private double Base(FunctionInstance instance, int block)
+    {
+        lock (_base) return _base[(instance, block)];
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end: set up the machine, build the CLI, compile the sample C code
 # (tests/corpus/kernels) with GCC, optimize every translation unit with the verified rewrite
-# engine (policy: apply every validated rewrite), link both builds, run both and compare what
+# engine (policy: the shipped ONNX model), link both builds, run both and compare what
 # they print. Prints one line per program and a summary; exits non-zero on any difference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ cli=(dotnet src/Cli/bin/Release/net10.0/compilerllm.dll)
 out=.cache/run
 rm -rf "$out"; mkdir -p "$out"
 flags=${CFLAGS:--O2}
-policy=${POLICY:-all}
+policy=${POLICY:-default}
 sources=(tests/corpus/kernels/*.c)
 echo "run: ${#sources[@]} programs, gcc $flags, policy $policy" >&2
 same=0; differ=0; rewrites=0

@@ -164,6 +164,20 @@ public sealed class OptimizeCliTests : IDisposable
         Assert.StartsWith("optimize: 1 functions", r.StandardOutput.Trim());
     }
 
+    [Fact]
+    public void TheDefaultPolicyIsTheShippedModel()
+    {
+        string output = _temp.File("d.s"), report = _temp.File("d.json");
+        var r = Cli("optimize", Input(), "-o", output, "--report", report);
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(report));
+        Assert.StartsWith("model policy.onnx sha256:", json.RootElement.GetProperty("Policy").GetString());
+        foreach (var f in json.RootElement.GetProperty("FunctionReports").EnumerateArray())
+            foreach (var a in f.GetProperty("Applied").EnumerateArray())
+                Assert.True(a.GetProperty("Score").GetSingle() > 0, "only candidates scored above the threshold 0 are applied");
+        Assert.Equal(0, AsmReader.Read("d.s", File.ReadAllText(output)).VerbatimCount);
+    }
+
     [Theory]
     [InlineData("truncated", "ONNX Runtime cannot load the model")]
     [InlineData("wrong-contract", "not a policy model for this build")]

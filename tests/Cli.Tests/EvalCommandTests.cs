@@ -92,6 +92,20 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void PolicyNoneBuildsTheSameProgramTwiceSoTheEstimatesAreEqual()
+    {
+        string suite = Subset("csmith_1");
+        string report = _temp.File("report-none");
+        var r = Eval(suite, "--policy", "none", "--report", report);
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        Assert.StartsWith("eval: compile 1/1, tests 1/1, median speedup ", LastLine(r.StandardOutput));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "eval.json")));
+        var record = json.RootElement[0];
+        Assert.Equal(0, record.GetProperty("rewrites").GetInt32());
+        Assert.Equal(record.GetProperty("est_cycles_base").GetDouble(), record.GetProperty("est_cycles_opt").GetDouble());
+    }
+
+    [Fact]
     public void ABadManifestIsReportedWithItsLineAndCountsAsNotCompiled()
     {
         string suite = _temp.File("bad-suite");

@@ -226,8 +226,10 @@ public sealed class SuiteEvaluator
                 Timeout = TimeSpan.FromSeconds(program.TimeoutSeconds * 60),
             });
             var baseModels = baseAsm.Select(s => AsmReader.ReadFile(s, assembler)).ToList();
-            var baseEstimate = _estimator.Estimate(baseModels.Select((m, i) => (m, (BlockCounts?)profile.BlockCountsFor(i, m))).ToList());
-            var optEstimate = _estimator.Estimate(optModels.Select((m, i) => (m, (BlockCounts?)profile.BlockCountsFor(i, m))).ToList());
+            // Counts of the profiled (baseline) text, applied to both builds: rewrites keep the blocks.
+            var counts = baseModels.Select((m, i) => (BlockCounts?)profile.BlockCountsFor(i, m)).ToList();
+            var baseEstimate = _estimator.Estimate(baseModels.Select((m, i) => (m, counts[i])).ToList());
+            var optEstimate = _estimator.Estimate(optModels.Select((m, i) => (m, counts[i])).ToList());
             result = result with { EstCyclesBase = baseEstimate.Cycles, EstCyclesOpt = optEstimate.Cycles };
         }
         catch (Exception e) when (e is ProfilerException or LlvmMcaException or AsmReadException)

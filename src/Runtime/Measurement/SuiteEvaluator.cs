@@ -48,6 +48,8 @@ public sealed record ProgramEvaluation(string Name)
     public int Rewrites { get; init; }
     public double? BaselineSeconds { get; init; }
     public double? OptimizedSeconds { get; init; }
+    /// <summary>Median of the plain wall-time ratios (disturbed pairs included).</summary>
+    public double? WallSpeedup { get; init; }
     public double? CpuSpeedup { get; init; }
     /// <summary>(max − min)/median of the baseline's times over the padded pairs.</summary>
     public double? LayoutSpread { get; init; }
@@ -249,6 +251,7 @@ public sealed class SuiteEvaluator
             Verdict = timing.Verdict,
             BaselineSeconds = timing.BaselineMedianSeconds,
             OptimizedSeconds = timing.OptimizedMedianSeconds,
+            WallSpeedup = timing.WallSpeedup,
             CpuSpeedup = timing.CpuSpeedup,
             LayoutSpread = timing.BaselineSpread,
             DisturbedPairs = timing.DisturbedPairs,

@@ -15,9 +15,6 @@ public sealed record EvalOptions
     /// <summary>How our build optimizes each translation unit.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
-    /// <summary>A name for the policy in reports (e.g. "all").</summary>
-    public string PolicyName { get; init; } = "all";
-
     public TimingOptions Timing { get; init; } = new();
 
     /// <summary>llvm-mca CPU; <c>native</c> is resolved.</summary>

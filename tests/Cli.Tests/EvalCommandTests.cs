@@ -120,6 +120,21 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal("eval: compile 0/1, tests 0/1, median speedup 0.00x, geomean 0.00x, slower 0", LastLine(r.StandardOutput));
     }
 
+    [Fact]
+    public void AProgramFailingItsExpectedOutputIsCompiledButNotPassed()
+    {
+        string suite = _temp.File("failing-suite");
+        string program = Path.Combine(suite, "prints");
+        Directory.CreateDirectory(program);
+        File.WriteAllText(Path.Combine(program, "main.c"), "#include <stdio.h>\nint main(void) { puts(\"one\"); puts(\"two\"); return 0; }\n");
+        File.WriteAllText(Path.Combine(program, "expected.txt"), "one\nthree\n");
+        File.WriteAllText(Path.Combine(program, "program.json"), """{"sources": ["main.c"], "expected_stdout": "expected.txt"}""");
+        var r = Eval(suite);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("the baseline fails its test: standard output differs from the expected at line 2", r.StandardOutput);
+        Assert.Equal("eval: compile 1/1, tests 0/1, median speedup 0.00x, geomean 0.00x, slower 0", LastLine(r.StandardOutput));
+    }
+
     [Theory]
     [InlineData("--pairs", "3", "--pairs must be at least 10")]
     [InlineData("--policy", "bogus", "unknown --policy 'bogus'")]

@@ -24,6 +24,9 @@ public sealed class ExecutionProfilerTests : IDisposable
         // f: 1 + 4·1000 + 1, main: 6
         Assert.Equal(1 + 4 * 1000 + 1 + 6, profile.ProgramInstructions);
         Assert.False(profile.FromCache);
+        // deterministic: a second run measures exactly the same
+        var again = new ExecutionProfiler().Profile(new ProfileRequest([s]));
+        Assert.Equal(profile.LineCounts[0].OrderBy(kv => kv.Key), again.LineCounts[0].OrderBy(kv => kv.Key));
     }
 
     [Fact]

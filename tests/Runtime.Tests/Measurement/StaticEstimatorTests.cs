@@ -136,6 +136,16 @@ public sealed class StaticEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void LinesLlvmMcaCannotParseAreReportedAndTheOtherRegionsStillCount()
+    {
+        var run = LlvmMca.Run([new McaRegion("bad", ["notaninstruction %eax"]), new McaRegion("good", ["addq $1, %rax"])], "znver3", 100);
+        Assert.Contains(run.RejectedLines, l => l.StartsWith("bad: invalid instruction mnemonic", StringComparison.Ordinal));
+        var good = Assert.Single(run.Regions);
+        Assert.Equal("good", good.Name);
+        Assert.Equal(100 + 3, good.TotalCycles);
+    }
+
+    [Fact]
     public void NativeResolvesToACpuLlvmKnows()
     {
         string cpu = LlvmMca.ResolveCpu("native");

@@ -46,7 +46,7 @@ public static class EvalReport
 
         var timed = results.Where(r => r.Speedup is not null).ToList();
         string histogram = SvgPlot.Histogram(timed.Select(r => r.Speedup!.Value).ToList());
-        string bars = SvgPlot.IntervalBars(timed.Select(r => new SpeedupPoint(r.Name, r.Speedup!.Value, r.CiLow!.Value, r.CiHigh!.Value)).ToList());
+        string bars = SvgPlot.IntervalBars(timed.Select(r => new SpeedupPoint(r.Name, r.Speedup!.Value, r.CiLow!.Value, r.CiHigh!.Value, r.Verdict ?? TimingVerdict.NoMeasurableChange)).ToList());
         File.WriteAllText(Path.Combine(directory, "speedup-distribution.svg"), histogram);
         File.WriteAllText(Path.Combine(directory, "speedup-per-program.svg"), bars);
         File.WriteAllText(Path.Combine(directory, "eval.md"), Markdown(results, settings));

@@ -54,7 +54,6 @@ internal static class EvalCommand
         {
             BaselineFlags = baselineFlags,
             Optimizer = optimizer,
-            PolicyName = policyText,
             Timing = new TimingOptions { Pairs = pairs },
             Mcpu = mcpu,
         };

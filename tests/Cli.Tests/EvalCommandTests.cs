@@ -92,6 +92,20 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void PolicyNoneBuildsTheSameProgramTwiceSoTheEstimatesAreEqual()
+    {
+        string suite = Subset("csmith_1");
+        string report = _temp.File("report-none");
+        var r = Eval(suite, "--policy", "none", "--report", report);
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        Assert.StartsWith("eval: compile 1/1, tests 1/1, median speedup ", LastLine(r.StandardOutput));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "eval.json")));
+        var record = json.RootElement[0];
+        Assert.Equal(0, record.GetProperty("rewrites").GetInt32());
+        Assert.Equal(record.GetProperty("est_cycles_base").GetDouble(), record.GetProperty("est_cycles_opt").GetDouble());
+    }
+
+    [Fact]
     public void ABadManifestIsReportedWithItsLineAndCountsAsNotCompiled()
     {
         string suite = _temp.File("bad-suite");
@@ -104,6 +118,21 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("\"expected_exit\" must be an integer", r.StandardError);
         Assert.DoesNotContain("   at ", r.StandardError);
         Assert.Equal("eval: compile 0/1, tests 0/1, median speedup 0.00x, geomean 0.00x, slower 0", LastLine(r.StandardOutput));
+    }
+
+    [Fact]
+    public void AProgramFailingItsExpectedOutputIsCompiledButNotPassed()
+    {
+        string suite = _temp.File("failing-suite");
+        string program = Path.Combine(suite, "prints");
+        Directory.CreateDirectory(program);
+        File.WriteAllText(Path.Combine(program, "main.c"), "#include <stdio.h>\nint main(void) { puts(\"one\"); puts(\"two\"); return 0; }\n");
+        File.WriteAllText(Path.Combine(program, "expected.txt"), "one\nthree\n");
+        File.WriteAllText(Path.Combine(program, "program.json"), """{"sources": ["main.c"], "expected_stdout": "expected.txt"}""");
+        var r = Eval(suite);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("the baseline fails its test: standard output differs from the expected at line 2", r.StandardOutput);
+        Assert.Equal("eval: compile 1/1, tests 0/1, median speedup 0.00x, geomean 0.00x, slower 0", LastLine(r.StandardOutput));
     }
 
     [Theory]

@@ -29,6 +29,7 @@ public static class EvalReport
         [property: JsonPropertyName("rewrites")] int Rewrites,
         [property: JsonPropertyName("baseline_seconds")] double? BaselineSeconds,
         [property: JsonPropertyName("optimized_seconds")] double? OptimizedSeconds,
+        [property: JsonPropertyName("wall_speedup")] double? WallSpeedup,
         [property: JsonPropertyName("cpu_speedup")] double? CpuSpeedup,
         [property: JsonPropertyName("layout_spread")] double? LayoutSpread,
         [property: JsonPropertyName("disturbed_pairs")] int? DisturbedPairs,
@@ -39,13 +40,13 @@ public static class EvalReport
         Directory.CreateDirectory(directory);
         var records = results.Select(r => new JsonRecord(r.Name, r.Compiled, r.Passed, Round(r.Speedup), Round(r.CiLow), Round(r.CiHigh),
             Round(r.EstCyclesBase), Round(r.EstCyclesOpt), r.Verdict is { } v ? VerdictText(v) : null, r.Rewrites,
-            Round(r.BaselineSeconds), Round(r.OptimizedSeconds), Round(r.CpuSpeedup), Round(r.LayoutSpread), r.DisturbedPairs, r.Error)).ToList();
+            Round(r.BaselineSeconds), Round(r.OptimizedSeconds), Round(r.WallSpeedup), Round(r.CpuSpeedup), Round(r.LayoutSpread), r.DisturbedPairs, r.Error)).ToList();
         File.WriteAllText(Path.Combine(directory, "eval.json"),
             JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never }) + "\n");
 
         var timed = results.Where(r => r.Speedup is not null).ToList();
         string histogram = SvgPlot.Histogram(timed.Select(r => r.Speedup!.Value).ToList());
-        string bars = SvgPlot.IntervalBars(timed.Select(r => new SpeedupPoint(r.Name, r.Speedup!.Value, r.CiLow!.Value, r.CiHigh!.Value)).ToList());
+        string bars = SvgPlot.IntervalBars(timed.Select(r => new SpeedupPoint(r.Name, r.Speedup!.Value, r.CiLow!.Value, r.CiHigh!.Value, r.Verdict ?? TimingVerdict.NoMeasurableChange)).ToList());
         File.WriteAllText(Path.Combine(directory, "speedup-distribution.svg"), histogram);
         File.WriteAllText(Path.Combine(directory, "speedup-per-program.svg"), bars);
         File.WriteAllText(Path.Combine(directory, "eval.md"), Markdown(results, settings));
@@ -120,7 +121,7 @@ public static class EvalReport
             $"suite: {s.Suite}",
             $"baseline: gcc {s.BaselineFlags}; ours: the same assembly optimized with --policy {s.Policy}",
             $"static estimate: llvm-mca-14 -mcpu={s.Cpu}, weighted by the baseline's callgrind block counts",
-            F($"timing: {s.Pairs} interleaved pairs pinned to one core, median of per-pair speedups, bootstrap 95% interval; no measurable change when the interval contains 1.0 or the effect is under {s.PracticalMargin * 100:F1}%"),
+            F($"timing: {s.Pairs} interleaved pairs pinned to one core, median of per-pair speedups (CPU-time ratio for pairs that waited for the core), bootstrap 95% interval; a change is claimed only when the whole interval lies beyond ±{s.PracticalMargin * 100:F1}%"),
         ];
         foreach (var item in items)
             sb.Append(markdown ? "- " + item + "\n" : "<li>" + SvgPlot.Escape(item) + "</li>\n");

@@ -30,8 +30,10 @@ public sealed record ProfileRequest(IReadOnlyList<string> AssemblyFiles)
 /// <param name="TotalInstructions">Every instruction the process executed, libraries included.</param>
 /// <param name="ProgramInstructions">Instructions executed in the program's own <c>.s</c> code.</param>
 /// <param name="UnmappedInstructions">Executions at addresses of our sections that are not the start of a modelled line (verbatim lines); normally 0.</param>
+/// <param name="SourceHashes">SHA-256 of each profiled file's text: line counts only mean something for exactly that text.</param>
 public sealed record ProgramProfile(
     IReadOnlyList<string> AssemblyFiles,
+    IReadOnlyList<string> SourceHashes,
     IReadOnlyList<IReadOnlyDictionary<int, long>> LineCounts,
     long TotalInstructions,
     long ProgramInstructions,
@@ -42,9 +44,18 @@ public sealed record ProgramProfile(
     /// <summary>True when this profile was read from the cache rather than measured now.</summary>
     public bool FromCache { get; init; }
 
-    /// <summary>Block counts for the <paramref name="fileIndex"/>-th file, given its model (or the model of a rewritten version of it).</summary>
-    public BlockCounts BlockCountsFor(int fileIndex, AsmFile file) =>
-        BlockCounts.FromLineCounts(file, line => LineCounts[fileIndex].GetValueOrDefault(line));
+    /// <summary>
+    /// Block counts of the <paramref name="fileIndex"/>-th file, given the model of exactly the text that
+    /// was profiled. The result also applies to rewritten versions of that file (see <see cref="BlockCounts"/>):
+    /// pass it with them to <see cref="StaticEstimator.Estimate(AsmFile, BlockCounts?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model is not of the profiled text (line numbers would not match).</exception>
+    public BlockCounts BlockCountsFor(int fileIndex, AsmFile profiledFile)
+    {
+        if (ExecutionProfiler.HashText(profiledFile.Source) != SourceHashes[fileIndex])
+            throw new ArgumentException($"{profiledFile.Path} is not the text that was profiled as file {fileIndex}; compute the counts on the original and use them for rewritten versions", nameof(profiledFile));
+        return BlockCounts.FromLineCounts(profiledFile, line => LineCounts[fileIndex].GetValueOrDefault(line));
+    }
 
     /// <summary>Executions of the instruction on a 0-based line of the <paramref name="fileIndex"/>-th file.</summary>
     public long CountOfLine(int fileIndex, int line) => LineCounts[fileIndex].GetValueOrDefault(line);
@@ -171,7 +182,7 @@ public sealed class ExecutionProfiler
         // A wrong section address would leave most executions unexplained: refuse rather than mislead.
         if (unmapped > 0 && unmapped * 10 > mapped + unmapped)
             throw new ProfilerException($"profile addresses do not match the assembly ({unmapped} of {mapped + unmapped} executions fall between modelled lines)");
-        return new ProgramProfile(request.AssemblyFiles, lineCounts, total, mapped, unmapped, exitCode, key);
+        return new ProgramProfile(request.AssemblyFiles, models.Select(m => HashText(m.Source)).ToList(), lineCounts, total, mapped, unmapped, exitCode, key);
     }
 
     private static string ReadSource(string path)
@@ -188,15 +199,17 @@ public sealed class ExecutionProfiler
 
     private static string Key(ProfileRequest request, List<string> sources)
     {
-        var text = new StringBuilder("profile-v1\n");
+        var text = new StringBuilder("profile-v2\n");
         text.Append(ValgrindVersion()).Append('\n');
-        foreach (var s in sources) text.Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))).Append('\n');
+        foreach (var s in sources) text.Append(HashText(s)).Append('\n');
         text.Append("link\0").AppendJoin('\0', request.LinkFlags).Append('\n');
         text.Append("args\0").AppendJoin('\0', request.Arguments).Append('\n');
         text.Append("stdin\0").Append(request.StandardInput is null ? "<none>" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.StandardInput))));
         text.Append("\ncwd\0").Append(request.WorkingDirectory ?? "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
+
+    internal static string HashText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string? _valgrindVersion;
 
@@ -214,7 +227,7 @@ public sealed class ExecutionProfiler
         }
     }
 
-    private sealed record CachedProfile(string Key, int ExitCode, long Total, long Program, long Unmapped, List<Dictionary<string, long>> Lines);
+    private sealed record CachedProfile(string Key, int ExitCode, long Total, long Program, long Unmapped, List<string> Hashes, List<Dictionary<string, long>> Lines);
 
     private static ProgramProfile? TryLoad(string path, ProfileRequest request, string key)
     {
@@ -222,12 +235,12 @@ public sealed class ExecutionProfiler
         try
         {
             var c = JsonSerializer.Deserialize<CachedProfile>(File.ReadAllText(path));
-            if (c is null || c.Key != key || c.Lines.Count != request.AssemblyFiles.Count) return null;
+            if (c is null || c.Key != key || c.Lines.Count != request.AssemblyFiles.Count || c.Hashes.Count != c.Lines.Count) return null;
             var lines = c.Lines.Select(d => (IReadOnlyDictionary<int, long>)d.ToDictionary(
                 kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => kv.Value)).ToList();
-            return new ProgramProfile(request.AssemblyFiles, lines, c.Total, c.Program, c.Unmapped, c.ExitCode, key) { FromCache = true };
+            return new ProgramProfile(request.AssemblyFiles, c.Hashes, lines, c.Total, c.Program, c.Unmapped, c.ExitCode, key) { FromCache = true };
         }
-        catch (Exception e) when (e is JsonException or FormatException or IOException)
+        catch (Exception e) when (e is JsonException or FormatException or IOException or NullReferenceException)
         {
             return null; // a damaged cache entry is measured again
         }
@@ -236,7 +249,7 @@ public sealed class ExecutionProfiler
     private static void Save(string path, ProgramProfile p)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var c = new CachedProfile(p.Key, p.ExitCode, p.TotalInstructions, p.ProgramInstructions, p.UnmappedInstructions,
+        var c = new CachedProfile(p.Key, p.ExitCode, p.TotalInstructions, p.ProgramInstructions, p.UnmappedInstructions, [.. p.SourceHashes],
             p.LineCounts.Select(d => d.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value)).ToList());
         string temp = path + $".{Environment.ProcessId}.tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(c));

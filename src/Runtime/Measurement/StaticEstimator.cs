@@ -115,8 +115,17 @@ public sealed partial class StaticEstimator
     /// <summary>Estimates one translation unit; without <paramref name="counts"/> every block counts once.</summary>
     public ProgramEstimate Estimate(AsmFile file, BlockCounts? counts = null) => Estimate([(file, counts)]);
 
+    /// <summary>
+    /// Estimates one function of <paramref name="file"/> (the trainer's usual question after rewriting
+    /// it); the same numbers as the function's entry in <see cref="Estimate(AsmFile, BlockCounts?)"/>.
+    /// </summary>
+    public FunctionEstimate EstimateFunction(AsmFile file, AsmFunction function, BlockCounts? counts = null) =>
+        Estimate([(file, counts)], function).Files[0].Functions[0];
+
     /// <summary>Estimates a program made of several translation units, with one llvm-mca run for all uncached blocks.</summary>
-    public ProgramEstimate Estimate(IReadOnlyList<(AsmFile File, BlockCounts? Counts)> files)
+    public ProgramEstimate Estimate(IReadOnlyList<(AsmFile File, BlockCounts? Counts)> files) => Estimate(files, null);
+
+    private ProgramEstimate Estimate(IReadOnlyList<(AsmFile File, BlockCounts? Counts)> files, AsmFunction? only)
     {
         // Collect every block's text first, so that all cache misses go to llvm-mca together.
         var plans = new List<(AsmFile File, List<(string Function, List<(BasicBlock Block, int FirstLine, string? Key, int Instructions, long Count)> Blocks)> Functions)>();
@@ -126,6 +135,7 @@ public sealed partial class StaticEstimator
             var functions = new List<(string, List<(BasicBlock, int, string?, int, long)>)>();
             foreach (var function in file.Functions)
             {
+                if (only is not null && !ReferenceEquals(function, only)) continue;
                 var cfg = ControlFlowGraph.Build(file, function);
                 var blocks = new List<(BasicBlock, int, string?, int, long)>(cfg.Blocks.Length);
                 foreach (var block in cfg.Blocks)

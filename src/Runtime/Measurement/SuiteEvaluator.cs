@@ -15,9 +15,6 @@ public sealed record EvalOptions
     /// <summary>How our build optimizes each translation unit.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
-    /// <summary>A name for the policy in reports (e.g. "all").</summary>
-    public string PolicyName { get; init; } = "all";
-
     public TimingOptions Timing { get; init; } = new();
 
     /// <summary>llvm-mca CPU; <c>native</c> is resolved.</summary>
@@ -48,6 +45,8 @@ public sealed record ProgramEvaluation(string Name)
     public int Rewrites { get; init; }
     public double? BaselineSeconds { get; init; }
     public double? OptimizedSeconds { get; init; }
+    /// <summary>Median of the plain wall-time ratios (disturbed pairs included).</summary>
+    public double? WallSpeedup { get; init; }
     public double? CpuSpeedup { get; init; }
     /// <summary>(max − min)/median of the baseline's times over the padded pairs.</summary>
     public double? LayoutSpread { get; init; }
@@ -226,8 +225,10 @@ public sealed class SuiteEvaluator
                 Timeout = TimeSpan.FromSeconds(program.TimeoutSeconds * 60),
             });
             var baseModels = baseAsm.Select(s => AsmReader.ReadFile(s, assembler)).ToList();
-            var baseEstimate = _estimator.Estimate(baseModels.Select((m, i) => (m, (BlockCounts?)profile.BlockCountsFor(i, m))).ToList());
-            var optEstimate = _estimator.Estimate(optModels.Select((m, i) => (m, (BlockCounts?)profile.BlockCountsFor(i, m))).ToList());
+            // Counts of the profiled (baseline) text, applied to both builds: rewrites keep the blocks.
+            var counts = baseModels.Select((m, i) => (BlockCounts?)profile.BlockCountsFor(i, m)).ToList();
+            var baseEstimate = _estimator.Estimate(baseModels.Select((m, i) => (m, counts[i])).ToList());
+            var optEstimate = _estimator.Estimate(optModels.Select((m, i) => (m, counts[i])).ToList());
             result = result with { EstCyclesBase = baseEstimate.Cycles, EstCyclesOpt = optEstimate.Cycles };
         }
         catch (Exception e) when (e is ProfilerException or LlvmMcaException or AsmReadException)
@@ -247,6 +248,7 @@ public sealed class SuiteEvaluator
             Verdict = timing.Verdict,
             BaselineSeconds = timing.BaselineMedianSeconds,
             OptimizedSeconds = timing.OptimizedMedianSeconds,
+            WallSpeedup = timing.WallSpeedup,
             CpuSpeedup = timing.CpuSpeedup,
             LayoutSpread = timing.BaselineSpread,
             DisturbedPairs = timing.DisturbedPairs,

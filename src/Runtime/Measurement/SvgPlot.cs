@@ -4,8 +4,8 @@ using System.Text;
 
 namespace CompilerLLM.Measurement;
 
-/// <summary>One program's speedup with its interval, for <see cref="SvgPlot.IntervalBars"/>.</summary>
-public sealed record SpeedupPoint(string Name, double Speedup, double Low, double High);
+/// <summary>One program's speedup with its interval and verdict, for <see cref="SvgPlot.IntervalBars"/>.</summary>
+public sealed record SpeedupPoint(string Name, double Speedup, double Low, double High, TimingVerdict Verdict);
 
 /// <summary>
 /// The two plots of the evaluation report, written as plain SVG (no plotting library is available on
@@ -50,7 +50,7 @@ public static class SvgPlot
         return End(svg);
     }
 
-    /// <summary>One horizontal bar per program from 1.0 to its speedup, with its interval as a whisker.</summary>
+    /// <summary>One horizontal bar per program from 1.0 to its speedup, with its interval as a whisker; green faster, red slower, grey no measurable change.</summary>
     public static string IntervalBars(IReadOnlyList<SpeedupPoint> points, string title = "Speedup per program (95% interval)")
     {
         const int left = 170, right = 30, top = 40, bottom = 40, row = 22;
@@ -68,7 +68,7 @@ public static class SvgPlot
             var p = points[i];
             double y = top + i * row + row / 2.0;
             double x1 = X(1.0), xs = X(p.Speedup);
-            string color = p.Low > 1 ? "#3a9a4a" : p.High < 1 ? "#c0392b" : "#8f8f8f";
+            string color = p.Verdict switch { TimingVerdict.Faster => "#3a9a4a", TimingVerdict.Slower => "#c0392b", _ => "#8f8f8f" };
             svg.Append(F($"<rect x=\"{Math.Min(x1, xs):F1}\" y=\"{y - 7:F1}\" width=\"{Math.Max(1, Math.Abs(xs - x1)):F1}\" height=\"14\" fill=\"{color}\" opacity=\"0.75\"><title>{Escape(p.Name)}: {p.Speedup:F3}x [{p.Low:F3}, {p.High:F3}]</title></rect>\n"));
             svg.Append(F($"<line x1=\"{X(p.Low):F1}\" y1=\"{y:F1}\" x2=\"{X(p.High):F1}\" y2=\"{y:F1}\" stroke=\"black\" stroke-width=\"1.5\"/>\n"));
             svg.Append(F($"<line x1=\"{X(p.Low):F1}\" y1=\"{y - 5:F1}\" x2=\"{X(p.Low):F1}\" y2=\"{y + 5:F1}\" stroke=\"black\"/>\n"));

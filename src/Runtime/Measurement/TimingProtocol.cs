@@ -24,10 +24,10 @@ public sealed record TimingOptions
     public int? Core { get; init; }
 
     /// <summary>
-    /// An effect smaller than this (as a fraction: 0.02 = 2%) is reported as no measurable change even
-    /// when the interval excludes 1.0: the A/A noise of medians on these shared VMs is about 2%
-    /// (<c>/work/shared/FACTS.md</c>), and systematic noise (layout, a neighbour's load) can push an interval
-    /// of 10 pairs just off 1.0.
+    /// The practical margin (a fraction: 0.02 = 2%): a change is claimed only when the whole 95% interval
+    /// lies beyond it (above 1 + margin or below 1 − margin). The A/A noise of medians on these shared
+    /// VMs is about 2% (<c>/work/shared/FACTS.md</c>), and noise that moves whole stretches of pairs
+    /// together (a neighbour's load, the hypervisor) can push an interval of 10 pairs just off 1.0.
     /// </summary>
     public double PracticalMargin { get; init; } = 0.02;
 
@@ -58,24 +58,35 @@ public sealed record TimingOptions
 public sealed record TimingWorkload(IReadOnlyList<string> Arguments, string? StandardInputFile = null, string? WorkingDirectory = null);
 
 /// <summary>One pair: both binaries under the same environment padding, in the order given.</summary>
-public sealed record TimedPair(int Index, int Padding, bool BaselineFirst, TimedRun Baseline, TimedRun Optimized)
+/// <param name="Disturbed">A run of the kept attempt waited for the core (wall time well above CPU time).</param>
+public sealed record TimedPair(int Index, int Padding, bool BaselineFirst, TimedRun Baseline, TimedRun Optimized, bool Disturbed = false)
 {
     /// <summary>Baseline wall time / optimized wall time: above 1 the optimized binary is faster.</summary>
-    public double Speedup => Baseline.WallSeconds / Optimized.WallSeconds;
+    public double WallSpeedup => Baseline.WallSeconds / Optimized.WallSeconds;
+
+    /// <summary>The same on user+system CPU time.</summary>
     public double CpuSpeedup => Baseline.CpuSeconds / Optimized.CpuSeconds;
+
+    /// <summary>
+    /// The pair's estimate of the undisturbed wall-time speedup: the wall-time ratio, or, when a run
+    /// waited for the core, the CPU-time ratio (its wall time minus the waiting), because then the wall
+    /// time measures the neighbours rather than the code.
+    /// </summary>
+    public double Speedup => Disturbed ? CpuSpeedup : WallSpeedup;
 }
 
 /// <summary>
-/// The comparison: <see cref="Speedup"/> is the median of the per-pair wall-time speedups, with a
-/// bootstrap 95% interval of that median.
+/// The comparison: <see cref="Speedup"/> is the median of the per-pair speedups (<see cref="TimedPair.Speedup"/>),
+/// with a bootstrap 95% interval of that median.
 /// </summary>
-/// <param name="CpuSpeedup">The same median on user+system CPU time (less sensitive to a busy neighbour), for reference.</param>
+/// <param name="WallSpeedup">The median of the plain wall-time ratios, disturbed pairs included, for reference.</param>
+/// <param name="CpuSpeedup">The median of the CPU-time ratios, for reference.</param>
 /// <param name="BaselineSpread">(max − min) / median of the baseline's wall times over the pairs: layout (padding) plus machine noise.</param>
 /// <param name="RatioSpread">(max − min) / median of the per-pair speedups.</param>
 /// <param name="DisturbedPairs">Pairs kept although a run waited for the core after every attempt (see <see cref="TimingOptions.AttemptsPerPair"/>).</param>
 /// <param name="RepeatedPairs">Attempts thrown away because a run was disturbed.</param>
 public sealed record TimingResult(
-    double Speedup, double CiLow, double CiHigh, TimingVerdict Verdict, double CpuSpeedup,
+    double Speedup, double CiLow, double CiHigh, TimingVerdict Verdict, double WallSpeedup, double CpuSpeedup,
     double BaselineSpread, double RatioSpread, double BaselineMedianSeconds, double OptimizedMedianSeconds,
     int DisturbedPairs, int RepeatedPairs, IReadOnlyList<TimedPair> Pairs);
 
@@ -83,9 +94,11 @@ public sealed record TimingResult(
 /// Protocolized wall time of a baseline against an optimized binary: both pinned to one core
 /// (<see cref="PinnedRunner"/>), warm-up runs discarded, then pairs run interleaved — AB, BA, AB, … so
 /// that neither binary always runs first — each pair under its own environment padding (moving the
-/// stack, one source of layout noise). The result is the median of the per-pair speedups and a
-/// percentile-bootstrap 95% interval of it with a fixed seed. An interval containing 1.0, or an
-/// effect within <see cref="TimingOptions.PracticalMargin"/>, is "no measurable change".
+/// stack, one source of layout noise). A pair in which a run waited for the core is repeated, and if it
+/// stays disturbed its CPU-time ratio stands in for the wall-time ratio. The result is the median of the
+/// per-pair speedups and a percentile-bootstrap 95% interval of it with a fixed seed. Unless the whole
+/// interval lies beyond <see cref="TimingOptions.PracticalMargin"/> (so in particular whenever it
+/// contains 1.0) the verdict is "no measurable change".
 /// </summary>
 public static class TimingProtocol
 {
@@ -113,6 +126,7 @@ public static class TimingProtocol
             int padding = (int)((long)i * options.PaddingStep % 4096);
             bool baselineFirst = i % 2 == 0;
             TimedRun a = default, b = default;
+            bool disturbed = false;
             for (int attempt = 1; attempt <= Math.Max(1, options.AttemptsPerPair); attempt++)
             {
                 if (baselineFirst)
@@ -125,12 +139,12 @@ public static class TimingProtocol
                     b = Run(optimized, padding);
                     a = Run(baseline, padding);
                 }
-                bool disturbed = IsDisturbed(a, options) || IsDisturbed(b, options);
+                disturbed = IsDisturbed(a, options) || IsDisturbed(b, options);
                 if (!disturbed) break;
                 if (attempt == Math.Max(1, options.AttemptsPerPair)) disturbedPairs++;
                 else repeated++;
             }
-            pairs.Add(new TimedPair(i, padding, baselineFirst, a, b));
+            pairs.Add(new TimedPair(i, padding, baselineFirst, a, b, disturbed));
             progress?.Invoke($"pair {i + 1}/{options.Pairs}: {a.WallSeconds:F3} s / {b.WallSeconds:F3} s");
         }
         return Summarize(pairs, options) with { DisturbedPairs = disturbedPairs, RepeatedPairs = repeated };
@@ -148,16 +162,16 @@ public static class TimingProtocol
         var verdict = Verdict(median, low, high, options.PracticalMargin);
         var baseTimes = pairs.Select(p => p.Baseline.WallSeconds).ToArray();
         double baseMedian = Median(baseTimes);
-        return new TimingResult(median, low, high, verdict, Median(pairs.Select(p => p.CpuSpeedup).ToArray()),
+        return new TimingResult(median, low, high, verdict, Median(pairs.Select(p => p.WallSpeedup).ToArray()), Median(pairs.Select(p => p.CpuSpeedup).ToArray()),
             (baseTimes.Max() - baseTimes.Min()) / baseMedian, (speedups.Max() - speedups.Min()) / median,
-            baseMedian, Median(pairs.Select(p => p.Optimized.WallSeconds).ToArray()), 0, 0, pairs);
+            baseMedian, Median(pairs.Select(p => p.Optimized.WallSeconds).ToArray()), pairs.Count(p => p.Disturbed), 0, pairs);
     }
 
-    /// <summary>Slower or faster only when the interval excludes 1.0 and the median is beyond the margin.</summary>
+    /// <summary>Slower or faster only when the whole interval lies beyond the margin (so it excludes 1.0 too).</summary>
     public static TimingVerdict Verdict(double speedup, double ciLow, double ciHigh, double margin)
     {
-        if (ciHigh < 1.0 && speedup < 1.0 - margin) return TimingVerdict.Slower;
-        if (ciLow > 1.0 && speedup > 1.0 + margin) return TimingVerdict.Faster;
+        if (ciHigh < 1.0 - margin && speedup < 1.0 - margin) return TimingVerdict.Slower;
+        if (ciLow > 1.0 + margin && speedup > 1.0 + margin) return TimingVerdict.Faster;
         return TimingVerdict.NoMeasurableChange;
     }
 

@@ -10,11 +10,13 @@ public sealed class ExecutionProfilerTests : IDisposable
 
     public void Dispose() => _work.Dispose();
 
-    [Fact]
-    public void ALoopThatRunsExactly1000TimesIsCounted1000Times()
+    [Theory]
+    [InlineData("-pie")] // callgrind reports addresses relative to the load address
+    [InlineData("-no-pie")] // absolute addresses
+    public void ALoopThatRunsExactly1000TimesIsCounted1000Times(string linkFlag)
     {
         string s = _work.Write("loop.s", StaticEstimatorTests.LoopProgram);
-        var profile = new ExecutionProfiler().Profile(new ProfileRequest([s]));
+        var profile = new ExecutionProfiler().Profile(new ProfileRequest([s]) { LinkFlags = [linkFlag] });
         var file = AsmReader.ReadFile(s);
         var counts = profile.BlockCountsFor(0, file);
         Assert.Equal([1L, 1000L, 1L], counts.Functions["f"].Counts);
@@ -24,6 +26,9 @@ public sealed class ExecutionProfilerTests : IDisposable
         // f: 1 + 4·1000 + 1, main: 6
         Assert.Equal(1 + 4 * 1000 + 1 + 6, profile.ProgramInstructions);
         Assert.False(profile.FromCache);
+        // deterministic: a second run measures exactly the same
+        var again = new ExecutionProfiler().Profile(new ProfileRequest([s]) { LinkFlags = [linkFlag] });
+        Assert.Equal(profile.LineCounts[0].OrderBy(kv => kv.Key), again.LineCounts[0].OrderBy(kv => kv.Key));
     }
 
     [Fact]
@@ -72,5 +77,31 @@ public sealed class ExecutionProfilerTests : IDisposable
         var counts = profile.BlockCountsFor(0, original);
         var cfg = CompilerLLM.Analysis.ControlFlowGraph.Build(rewritten, rewritten.Functions[0]);
         Assert.Equal([1L, 1000L, 1L], cfg.Blocks.Select(b => counts.CountOf(cfg, b)).ToArray());
+        // Line counts belong to the profiled text: asking with the rewritten model is refused, not silently wrong.
+        Assert.Throws<ArgumentException>(() => profile.BlockCountsFor(0, rewritten));
+    }
+
+    [Fact]
+    public void CountsOfTheBaselineFollowTheOptimizersOutputBlockForBlock()
+    {
+        string s = _work.CompileToAssembly("loops", """
+            #include <stdio.h>
+            static volatile int seed = 3;
+            __attribute__((noinline)) int work(int n) { int t = seed; for (int i = 0; i < n; i++) { for (int j = 0; j < i % 7; j++) t += j * i + 1; } return t; }
+            int main(void) { printf("%d\n", work(5000)); return 0; }
+            """, "-O0");
+        var original = AsmReader.ReadFile(s);
+        var optimized = AsmReader.Read("opt.s", CompilerLLM.Pipeline.Optimizer.Optimize(original, new CompilerLLM.Pipeline.OptimizerOptions()).Text);
+        Assert.NotEqual(original.Source, optimized.Source);
+        var profile = new ExecutionProfiler().Profile(new ProfileRequest([s]));
+        var counts = profile.BlockCountsFor(0, original);
+        foreach (var function in optimized.Functions)
+        {
+            var cfg = CompilerLLM.Analysis.ControlFlowGraph.Build(optimized, function);
+            Assert.Equal(counts.Functions[function.Name].Counts, cfg.Blocks.Select(b => counts.CountOf(cfg, b)).ToArray());
+        }
+        Assert.Equal(1, counts.EntryCount("work"));
+        Assert.Contains(14995L, counts.Functions["work"].Counts); // inner body: Σ (i mod 7) over i < 5000
+        Assert.Contains(5000L, counts.Functions["work"].Counts);
     }
 }

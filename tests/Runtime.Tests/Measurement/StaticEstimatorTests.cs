@@ -103,6 +103,17 @@ public sealed class StaticEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void ABlockCostsTheSameAloneOrBatchedWithOthers()
+    {
+        string s = _work.CompileToAssembly("other", "int g(int *a, int n) { int t = 0; for (int i = 0; i < n; i++) t += a[i] * 3; return t; }");
+        var loop = AsmReader.Read("loop.s", LoopProgram);
+        var alone = Zen3().EstimateFunction(loop, loop.Functions[0]);
+        var batched = Zen3().Estimate([(AsmReader.ReadFile(s), null), (loop, null)]).Files[1].Functions[0];
+        Assert.Equal(alone.Blocks.Select(b => b.CyclesPerExecution), batched.Blocks.Select(b => b.CyclesPerExecution));
+        Assert.Equal("f", alone.Name);
+    }
+
+    [Fact]
     public void TheDiskCacheGivesTheSameCyclesWithoutRunningLlvmMca()
     {
         var file = AsmReader.Read("loop.s", LoopProgram);
@@ -122,6 +133,16 @@ public sealed class StaticEstimatorTests : IDisposable
         var file = AsmReader.Read("loop.s", LoopProgram);
         var cfg = ControlFlowGraph.Build(file, file.Functions[0]);
         Assert.Equal(["imulq %rax, %rax", "imulq %rax, %rax", "subq $1, %rdi", "jne .Lx"], StaticEstimator.BlockLines(file, cfg, cfg.Blocks[1]));
+    }
+
+    [Fact]
+    public void LinesLlvmMcaCannotParseAreReportedAndTheOtherRegionsStillCount()
+    {
+        var run = LlvmMca.Run([new McaRegion("bad", ["notaninstruction %eax"]), new McaRegion("good", ["addq $1, %rax"])], "znver3", 100);
+        Assert.Contains(run.RejectedLines, l => l.StartsWith("bad: invalid instruction mnemonic", StringComparison.Ordinal));
+        var good = Assert.Single(run.Regions);
+        Assert.Equal("good", good.Name);
+        Assert.Equal(100 + 3, good.TotalCycles);
     }
 
     [Fact]

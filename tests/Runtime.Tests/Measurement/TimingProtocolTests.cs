@@ -79,15 +79,27 @@ public sealed class TimingProtocolTests : IDisposable
     [InlineData(1.20, 1.10, 1.30, TimingVerdict.Faster)]
     [InlineData(0.95, 0.90, 1.01, TimingVerdict.NoMeasurableChange)] // interval contains 1.0
     [InlineData(1.01, 1.005, 1.015, TimingVerdict.NoMeasurableChange)] // excludes 1.0 but within the 2% margin
-    public void TheVerdictNeedsAnIntervalExcludingOneAndAnEffectBeyondTheMargin(double speedup, double low, double high, TimingVerdict expected) =>
+    [InlineData(1.05, 1.01, 1.09, TimingVerdict.NoMeasurableChange)] // the interval reaches into the margin
+    [InlineData(0.95, 0.92, 0.979, TimingVerdict.Slower)]
+    public void TheVerdictNeedsTheWholeIntervalBeyondTheMargin(double speedup, double low, double high, TimingVerdict expected) =>
         Assert.Equal(expected, TimingProtocol.Verdict(speedup, low, high, 0.02));
+
+    [Fact]
+    public void ADisturbedPairCountsItsCpuTimeRatio()
+    {
+        var calm = new TimedPair(0, 0, true, new TimedRun(1.00, 0.99, 0), new TimedRun(0.50, 0.49, 0));
+        var disturbed = calm with { Optimized = new TimedRun(2.00, 0.49, 0), Disturbed = true };
+        Assert.Equal(2.0, calm.Speedup, 6);
+        Assert.Equal(0.5, disturbed.WallSpeedup, 6);
+        Assert.Equal(0.99 / 0.49, disturbed.Speedup, 6);
+    }
 
     [Fact]
     public void FewerThanTenPairsAreRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => TimingProtocol.Compare("/bin/true", "/bin/true", new TimingWorkload([]), new TimingOptions { Pairs = 3 }));
 
     private static string Describe(TimingResult r) =>
-        $"speedup {r.Speedup:F4} [{r.CiLow:F4}, {r.CiHigh:F4}] {r.Verdict}; disturbed {r.DisturbedPairs}, repeated {r.RepeatedPairs}; cpu {r.CpuSpeedup:F4}; base {r.BaselineMedianSeconds:F3} s, opt {r.OptimizedMedianSeconds:F3} s; " +
+        $"speedup {r.Speedup:F4} [{r.CiLow:F4}, {r.CiHigh:F4}] {r.Verdict}; disturbed {r.DisturbedPairs}, repeated {r.RepeatedPairs}; wall {r.WallSpeedup:F4}, cpu {r.CpuSpeedup:F4}; base {r.BaselineMedianSeconds:F3} s, opt {r.OptimizedMedianSeconds:F3} s; " +
         string.Join(" ", r.Pairs.Select(p => p.Speedup.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
 }
 

@@ -10,7 +10,7 @@ internal static class EvalCommand
     {
         var suite = new Argument<string>("suite") { Description = "A folder with one subfolder per program, each with its sources and a program.json" };
         var baselineFlags = new Option<string>("--baseline-flags") { Description = "GCC flags of the baseline (our build starts from the same assembly)", DefaultValueFactory = _ => "-O2" };
-        var policy = new Option<string>("--policy") { Description = "none | all (apply every validated candidate greedily)", DefaultValueFactory = _ => "all" };
+        var policy = new Option<string>("--policy") { Description = "default (the shipped ONNX model) | PATH.onnx | all (every validated candidate, greedily) | none", DefaultValueFactory = _ => "default" };
         var report = new Option<string?>("--report") { Description = "Write eval.json, eval.md and eval.html (with SVG plots) into this folder" };
         var pairs = new Option<int>("--pairs") { Description = $"Interleaved timing pairs per program (at least {TimingOptions.MinimumPairs})", DefaultValueFactory = _ => TimingOptions.MinimumPairs };
         var mcpu = new Option<string>("--mcpu") { Description = "CPU model of the llvm-mca static estimate (default: this machine's)", DefaultValueFactory = _ => "native" };
@@ -24,26 +24,27 @@ internal static class EvalCommand
     }
 
     /// <summary>
-    /// The one place that turns <c>--policy</c> into optimizer options, so that a new kind of policy
-    /// (an ONNX model) is added here only. Null and an error message when the text is not a policy.
+    /// The one place that turns <c>--policy</c> into optimizer options (through the shared <see cref="PolicySpec"/>);
+    /// a model is loaded here and owned by the caller. Null and an error message when the text is not a policy;
+    /// a bad model file throws <see cref="CompilerLLM.Policy.PolicyLoadException"/> (a one-line error, exit 2).
     /// </summary>
-    internal static OptimizerOptions? ParsePolicy(string text, out string? error)
+    internal static OptimizerOptions? ParsePolicy(string text, out CompilerLLM.Policy.RewritePolicy? model, out string? error)
     {
-        error = null;
-        switch (text)
+        model = null;
+        if (!PolicySpec.TryParse(text, out var kind, out string? path, out error))
         {
-            case "none": return new OptimizerOptions { Policy = PolicyKind.None };
-            case "all": return new OptimizerOptions { Policy = PolicyKind.All };
-            default:
-                error = $"unknown --policy '{text}' (expected none or all)";
-                return null;
+            error = "--policy: " + error;
+            return null;
         }
+        if (path is not null) model = CompilerLLM.Policy.RewritePolicy.Load(path);
+        return new OptimizerOptions { Policy = kind, Model = model };
     }
 
     private static int Run(string suitePath, string baselineFlags, string policyText, string? reportDir, int pairs, string mcpu)
     {
-        var optimizer = ParsePolicy(policyText, out string? policyError);
+        var optimizer = ParsePolicy(policyText, out var model, out string? policyError);
         if (optimizer is null) return CliErrors.Fail(policyError!);
+        using var ownedModel = model;
         if (pairs < TimingOptions.MinimumPairs) return CliErrors.Fail($"--pairs must be at least {TimingOptions.MinimumPairs} (the timing protocol needs them for its interval)");
         if (!Directory.Exists(suitePath)) return CliErrors.Fail($"{suitePath}: the suite folder does not exist");
         var entries = EvalSuite.Discover(suitePath);

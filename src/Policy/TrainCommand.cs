@@ -17,7 +17,7 @@ namespace CompilerLLM.Training;
 internal static class TrainCommand
 {
     private sealed record Settings(int Programs, int FirstSeed, int Steps, int Batch, int Group, ulong Seed, string Mcpu,
-        bool CrossGroup, bool Surprise, bool Kl, string? Output, string? ReportDirectory, string? CheckpointDirectory);
+        bool CrossGroup, bool Surprise, bool Kl, string? Output, string? ReportDirectory, string? CheckpointDirectory, float LearningRate);
 
     public static Command Create(bool ablate)
     {
@@ -26,6 +26,7 @@ internal static class TrainCommand
         var steps = new Option<int>("--steps") { Description = "policy updates", DefaultValueFactory = _ => 120 };
         var batch = new Option<int>("--batch") { Description = "functions (groups) per update", DefaultValueFactory = _ => 32 };
         var group = new Option<int>("--group") { Description = "G, rollouts per function", DefaultValueFactory = _ => 8 };
+        var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size", DefaultValueFactory = _ => 1e-2f };
         var seed = new Option<ulong>("--seed") { Description = "run seed (initialization, batches, sampling)", DefaultValueFactory = _ => 1UL };
         var mcpu = new Option<string>("--mcpu") { Description = "llvm-mca CPU model of the reward (native: this machine's)", DefaultValueFactory = _ => "native" };
         var noCg = new Option<bool>("--no-cgmn") { Description = "turn Cross-Group Meta-Normalization off" };
@@ -37,16 +38,16 @@ internal static class TrainCommand
         var command = ablate
             ? new Command("ablate", "Train full, −CG-MN, −surprise and −both on one corpus; write the ablation table and curves")
             : new Command("train", "Train the rewrite policy by group-normalized policy optimization and export it to ONNX");
-        foreach (var o in new Option[] { programs, firstSeed, steps, batch, group, seed, mcpu, report }) command.Options.Add(o);
+        foreach (var o in new Option[] { programs, firstSeed, steps, batch, group, seed, learningRate, mcpu, report }) command.Options.Add(o);
         if (!ablate) foreach (var o in new Option[] { noCg, noSurprise, noKl, output, checkpoints }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var s = new Settings(parse.GetValue(programs), parse.GetValue(firstSeed), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(group),
                 parse.GetValue(seed), parse.GetValue(mcpu)!, !parse.GetValue(noCg), !parse.GetValue(noSurprise), !parse.GetValue(noKl),
-                parse.GetValue(output), parse.GetValue(report), parse.GetValue(checkpoints));
-            if (s.Programs < 5 || s.Steps < 1 || s.Batch < 1 || s.Group < 2)
+                parse.GetValue(output), parse.GetValue(report), parse.GetValue(checkpoints), parse.GetValue(learningRate));
+            if (s.Programs < 5 || s.Steps < 1 || s.Batch < 1 || s.Group < 2 || !(s.LearningRate > 0))
             {
-                Console.Error.WriteLine("compilerllm-train: error: need --programs ≥ 5, --steps ≥ 1, --batch ≥ 1, --group ≥ 2");
+                Console.Error.WriteLine("compilerllm-train: error: need --programs ≥ 5, --steps ≥ 1, --batch ≥ 1, --group ≥ 2, --learning-rate > 0");
                 return 2;
             }
             return ablate ? RunAblation(s) : RunTraining(s);
@@ -62,6 +63,7 @@ internal static class TrainCommand
     {
         Seed = s.Seed,
         GroupSize = s.Group,
+        LearningRate = s.LearningRate,
         CrossGroupNormalization = crossGroup,
         SurpriseModulation = surprise,
         KlPenalty = s.Kl,
@@ -98,7 +100,7 @@ internal static class TrainCommand
             }
         }
         string sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        string command = $"compilerllm-train train --programs {s.Programs} --first-seed {s.FirstSeed} --steps {s.Steps} --batch {s.Batch} --group {s.Group} --seed {s.Seed} --mcpu {s.Mcpu}" +
+        string command = $"compilerllm-train train --programs {s.Programs} --first-seed {s.FirstSeed} --steps {s.Steps} --batch {s.Batch} --group {s.Group} --seed {s.Seed} --learning-rate {s.LearningRate.ToString(CultureInfo.InvariantCulture)} --mcpu {s.Mcpu}" +
             (s.CrossGroup ? "" : " --no-cgmn") + (s.Surprise ? "" : " --no-surprise") + (s.Kl ? "" : " --no-kl");
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "MODEL_CARD.md"),
             Card(s, config, setup, scores, run.Curve, sha, command, setup.Reward.Estimator.Cpu, maxDifference, rows, clock.Elapsed));

@@ -137,7 +137,7 @@ public sealed class EvalCommandTests : IDisposable
 
     [Theory]
     [InlineData("--pairs", "3", "--pairs must be at least 10")]
-    [InlineData("--policy", "bogus", "unknown --policy 'bogus'")]
+    [InlineData("--policy", "bogus", "--policy: unknown policy 'bogus'")]
     public void BadOptionsFailWithOneLine(string option, string value, string message)
     {
         string suite = _temp.File("empty-suite");

@@ -17,7 +17,7 @@ namespace CompilerLLM.Training;
 internal static class TrainCommand
 {
     private sealed record Settings(int Programs, int FirstSeed, int Steps, int Batch, int Group, ulong Seed, string Mcpu,
-        bool CrossGroup, bool Surprise, bool Kl, string? Output, string? ReportDirectory, string? CheckpointDirectory, float LearningRate);
+        bool CrossGroup, bool Surprise, bool Kl, string? Output, string? ReportDirectory, string? CheckpointDirectory, float LearningRate, CreditAssignment Credit);
 
     public static Command Create(bool ablate)
     {
@@ -27,6 +27,7 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "functions (groups) per update", DefaultValueFactory = _ => 32 };
         var group = new Option<int>("--group") { Description = "G, rollouts per function", DefaultValueFactory = _ => 8 };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size", DefaultValueFactory = _ => 1e-2f };
+        var credit = new Option<CreditAssignment>("--credit") { Description = "group unit: Block (each block's decisions credited with its own saving) or Function", DefaultValueFactory = _ => CreditAssignment.Function };
         var seed = new Option<ulong>("--seed") { Description = "run seed (initialization, batches, sampling)", DefaultValueFactory = _ => 1UL };
         var mcpu = new Option<string>("--mcpu") { Description = "llvm-mca CPU model of the reward (native: this machine's)", DefaultValueFactory = _ => "native" };
         var noCg = new Option<bool>("--no-cgmn") { Description = "turn Cross-Group Meta-Normalization off" };
@@ -38,13 +39,13 @@ internal static class TrainCommand
         var command = ablate
             ? new Command("ablate", "Train full, −CG-MN, −surprise and −both on one corpus; write the ablation table and curves")
             : new Command("train", "Train the rewrite policy by group-normalized policy optimization and export it to ONNX");
-        foreach (var o in new Option[] { programs, firstSeed, steps, batch, group, seed, learningRate, mcpu, report }) command.Options.Add(o);
+        foreach (var o in new Option[] { programs, firstSeed, steps, batch, group, seed, learningRate, credit, mcpu, report }) command.Options.Add(o);
         if (!ablate) foreach (var o in new Option[] { noCg, noSurprise, noKl, output, checkpoints }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var s = new Settings(parse.GetValue(programs), parse.GetValue(firstSeed), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(group),
                 parse.GetValue(seed), parse.GetValue(mcpu)!, !parse.GetValue(noCg), !parse.GetValue(noSurprise), !parse.GetValue(noKl),
-                parse.GetValue(output), parse.GetValue(report), parse.GetValue(checkpoints), parse.GetValue(learningRate));
+                parse.GetValue(output), parse.GetValue(report), parse.GetValue(checkpoints), parse.GetValue(learningRate), parse.GetValue(credit));
             if (s.Programs < 5 || s.Steps < 1 || s.Batch < 1 || s.Group < 2 || !(s.LearningRate > 0))
             {
                 Console.Error.WriteLine("compilerllm-train: error: need --programs ≥ 5, --steps ≥ 1, --batch ≥ 1, --group ≥ 2, --learning-rate > 0");
@@ -74,11 +75,12 @@ internal static class TrainCommand
         var clock = Stopwatch.StartNew();
         var setup = TrainingSetup.Create(new CorpusOptions { Programs = s.Programs, FirstSeed = s.FirstSeed }, Root, s.Mcpu, Progress);
         var config = Config(s, s.CrossGroup, s.Surprise);
-        var run = new GroupTrainingRun(config, new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch, CheckpointDirectory = s.CheckpointDirectory },
+        var run = new GroupTrainingRun(config, new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch, CheckpointDirectory = s.CheckpointDirectory, Credit = s.Credit },
             setup.Reward, setup.Train, setup.Validation, setup.Scaler);
         run.Run(Progress);
         var learned = TrainingSetup.ScoreOf("learned policy", setup.Validation, run.Decide(setup.Validation), setup.Reward);
         var scores = setup.Baselines.Append(learned).ToList();
+        if (ShippedModelScore(setup) is { } shipped) scores.Insert(scores.Count - 1, shipped);
 
         // Export: the standardization folded into the first layer, checked against ORT on every validation row.
         string output = s.Output ?? Path.Combine(Root, "src", "Runtime", "Policy", "Model", RewritePolicy.DefaultModelFileName);
@@ -100,7 +102,7 @@ internal static class TrainCommand
             }
         }
         string sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        string command = $"compilerllm-train train --programs {s.Programs} --first-seed {s.FirstSeed} --steps {s.Steps} --batch {s.Batch} --group {s.Group} --seed {s.Seed} --learning-rate {s.LearningRate.ToString(CultureInfo.InvariantCulture)} --mcpu {s.Mcpu}" +
+        string command = $"compilerllm-train train --programs {s.Programs} --first-seed {s.FirstSeed} --steps {s.Steps} --batch {s.Batch} --group {s.Group} --seed {s.Seed} --learning-rate {s.LearningRate.ToString(CultureInfo.InvariantCulture)} --credit {s.Credit} --mcpu {s.Mcpu}" +
             (s.CrossGroup ? "" : " --no-cgmn") + (s.Surprise ? "" : " --no-surprise") + (s.Kl ? "" : " --no-kl");
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "MODEL_CARD.md"),
             Card(s, config, setup, scores, run.Curve, sha, command, setup.Reward.Estimator.Cpu, maxDifference, rows, clock.Elapsed));
@@ -120,17 +122,40 @@ internal static class TrainCommand
         return 0;
     }
 
+    /// <summary>The model shipped before this run, decided exactly as the optimizer does (score above its threshold, best first).</summary>
+    private static PolicyScore? ShippedModelScore(TrainingSetup setup)
+    {
+        string path = Path.Combine(Root, "src", "Runtime", "Policy", "Model", RewritePolicy.DefaultModelFileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var model = RewritePolicy.Load(path);
+            var choices = setup.Validation.Select(f =>
+            {
+                float[] scores = model.Score(f.Features);
+                return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => scores[a] > model.Threshold).OrderByDescending(a => scores[a]).ThenBy(a => a));
+            }).ToList();
+            return TrainingSetup.ScoreOf("shipped model before this run", setup.Validation, choices, setup.Reward);
+        }
+        catch (PolicyLoadException e)
+        {
+            Progress($"the shipped model is not comparable: {e.Message}");
+            return null;
+        }
+    }
+
     private static int RunAblation(Settings s)
     {
         var clock = Stopwatch.StartNew();
         var setup = TrainingSetup.Create(new CorpusOptions { Programs = s.Programs, FirstSeed = s.FirstSeed }, Root, s.Mcpu, Progress);
         var variants = new (string Name, bool CrossGroup, bool Surprise)[] { ("full", true, true), ("−CG-MN", false, true), ("−surprise", true, false), ("−both", false, false) };
         var scores = new List<PolicyScore>(setup.Baselines);
+        if (ShippedModelScore(setup) is { } shipped) scores.Add(shipped);
         var curves = new List<Series>();
         foreach (var (name, crossGroup, surprise) in variants)
         {
             Progress($"ablation variant {name}");
-            var run = new GroupTrainingRun(Config(s, crossGroup, surprise), new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch },
+            var run = new GroupTrainingRun(Config(s, crossGroup, surprise), new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch, Credit = s.Credit },
                 setup.Reward, setup.Train, setup.Validation, setup.Scaler);
             run.Run(m => Progress($"[{name}] {m}"));
             scores.Add(TrainingSetup.ScoreOf(name, setup.Validation, run.Decide(setup.Validation), setup.Reward));

@@ -12,7 +12,18 @@ public sealed record RunOptions
     public int ValidateEvery { get; init; } = 20;
     /// <summary>Checkpoint here every <see cref="ValidateEvery"/> steps and resume from it when present.</summary>
     public string? CheckpointDirectory { get; init; }
+    /// <summary>How a rollout's reward is credited: to the whole function's decisions, or block by block.</summary>
+    public CreditAssignment Credit { get; init; } = CreditAssignment.Function;
 }
+
+/// <summary>
+/// The unit a group normalizes over. <see cref="Function"/>: one group per function, each rollout's reward its
+/// whole saving. <see cref="Block"/>: the same rollouts split into one group per basic block with candidates,
+/// each credited with its block's saving only; valid because the reward is a sum of independent per-block
+/// terms, and it keeps a decision from being credited with the luck of unrelated blocks (a function can have
+/// hundreds of neutral candidates and a few that matter).
+/// </summary>
+public enum CreditAssignment : byte { Function, Block }
 
 /// <summary>One point of the training curve.</summary>
 public sealed record CurvePoint(int Step, double MeanReward, double MeanKl, double ClipFraction,
@@ -77,15 +88,32 @@ public sealed class GroupTrainingRun
                     chosenSets.Add(chosen);
                 }
             }
-            var outcomes = _reward.Evaluate(episodesToPrice);
+            var byBlock = _reward.EvaluateByBlock(episodesToPrice);
             var groups = new List<RolloutGroup>(batch.Count);
             for (int b = 0; b < batch.Count; b++)
             {
                 var f = batch[b];
-                var state = new DecisionSet(_scaled[f], f.Count, _scaler.Mean.Length, Enumerable.Repeat(true, f.Count).ToArray(), logits[b]);
-                var rollouts = Enumerable.Range(0, config.GroupSize)
-                    .Select(g => new Rollout(state, chosenSets[b * config.GroupSize + g], outcomes[b * config.GroupSize + g].Relative)).ToList();
-                groups.Add(new RolloutGroup(rollouts, f.Embedding));
+                double scale = f.BaseCycles > 0 ? 100 / f.BaseCycles : 0;
+                if (_options.Credit == CreditAssignment.Function)
+                {
+                    var state = new DecisionSet(_scaled[f], f.Count, _scaler.Mean.Length, Enumerable.Repeat(true, f.Count).ToArray(), logits[b]);
+                    groups.Add(new RolloutGroup([.. Enumerable.Range(0, config.GroupSize).Select(g =>
+                        new Rollout(state, chosenSets[b * config.GroupSize + g], scale * byBlock[b * config.GroupSize + g].Values.Sum()))], f.Embedding));
+                    continue;
+                }
+                foreach (var block in Enumerable.Range(0, f.Count).GroupBy(a => f.Actions[a].Block))
+                {
+                    int[] rows = [.. block];
+                    int width = _scaler.Mean.Length;
+                    var features = new float[rows.Length * width];
+                    for (int r = 0; r < rows.Length; r++) _scaled[f].AsSpan(rows[r] * width, width).CopyTo(features.AsSpan(r * width));
+                    var state = new DecisionSet(features, rows.Length, width, Enumerable.Repeat(true, rows.Length).ToArray(), [.. rows.Select(r => logits[b][r])]);
+                    groups.Add(new RolloutGroup([.. Enumerable.Range(0, config.GroupSize).Select(g =>
+                    {
+                        int e = b * config.GroupSize + g;
+                        return new Rollout(state, [.. rows.Select(r => chosenSets[e][r])], scale * byBlock[e].GetValueOrDefault(block.Key));
+                    })], f.Embedding));
+                }
             }
             var stats = Trainer.Update(groups);
             episodes += episodesToPrice.Count;

@@ -57,7 +57,20 @@ public sealed class RewardModel(StaticEstimator estimator)
     }
 
     /// <summary>Outcomes of applying each episode's actions (already resolved: no overlaps), in one llvm-mca batch.</summary>
-    public Outcome[] Evaluate(IReadOnlyList<(FunctionInstance Instance, IReadOnlyList<int> Applied)> episodes)
+    public Outcome[] Evaluate(IReadOnlyList<(FunctionInstance Instance, IReadOnlyList<int> Applied)> episodes) =>
+        [.. EvaluateByBlock(episodes).Select((blocks, e) =>
+        {
+            double saved = blocks.Values.Sum();
+            double denominator = episodes[e].Instance.BaseCycles;
+            return new Outcome(saved, denominator > 0 ? 100 * saved / denominator : 0);
+        })];
+
+    /// <summary>
+    /// Per episode, the weighted cycles saved in each block its actions touch. The function's saving is their
+    /// sum exactly: llvm-mca prices blocks independently, which is what lets training credit each block's
+    /// decisions with that block's own saving.
+    /// </summary>
+    public Dictionary<int, double>[] EvaluateByBlock(IReadOnlyList<(FunctionInstance Instance, IReadOnlyList<int> Applied)> episodes)
     {
         var texts = new List<IReadOnlyList<string>>();
         var plan = new List<(int Episode, int Block)>();
@@ -72,20 +85,15 @@ public sealed class RewardModel(StaticEstimator estimator)
             }
         }
         double[] after = Estimator.CyclesPerExecution(texts);
-        var saved = new double[episodes.Count];
+        var saved = new Dictionary<int, double>[episodes.Count];
+        for (int e = 0; e < saved.Length; e++) saved[e] = [];
         for (int i = 0; i < plan.Count; i++)
         {
             var (e, block) = plan[i];
             var instance = episodes[e].Instance;
-            saved[e] += instance.Blocks[block].Weight * (Base(instance, block) - after[i]);
+            saved[e][block] = instance.Blocks[block].Weight * (Base(instance, block) - after[i]);
         }
-        var outcomes = new Outcome[episodes.Count];
-        for (int e = 0; e < episodes.Count; e++)
-        {
-            double denominator = episodes[e].Instance.BaseCycles;
-            outcomes[e] = new Outcome(saved[e], denominator > 0 ? 100 * saved[e] / denominator : 0);
-        }
-        return outcomes;
+        return saved;
     }
 
     private double Base(FunctionInstance instance, int block)

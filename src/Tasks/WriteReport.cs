@@ -76,18 +76,25 @@ public sealed class WriteReport : CompilerLlmTask
         return !Log.HasLoggedErrors;
     }
 
+    /// <summary>
+    /// Totals over what the final artifact contains: a TU that test replay sent back to GCC's object counts as a
+    /// fallback and its rewrites as not applied.
+    /// </summary>
     public static ProjectReport Aggregate(string name, IReadOnlyList<UnitReport> units, ReplayReport? replay)
     {
-        int fileFallbacks = units.Count(u => u.Status == UnitReport.FellBack);
-        int replayFallbacks = replay?.Culprits.Count ?? 0;
-        return new ProjectReport(name, BuildStamp.PackageIdentity, units.Count,
-            units.Sum(u => u.Functions),
-            units.Sum(u => u.Applied),
-            units.Sum(u => u.FunctionFallbacks) + fileFallbacks + replayFallbacks,
-            -units.Sum(u => u.EstimatedCycleDelta),
-            -units.Sum(u => u.SizeDelta),
-            units.Sum(u => u.OptimizerSeconds),
-            replay, units);
+        var culprits = new HashSet<string>(replay?.Culprits ?? [], StringComparer.Ordinal);
+        var final = units.Select(u => culprits.Contains(u.Source)
+            ? u with { Status = UnitReport.FellBack, Reason = "test replay: behaves differently when optimized", Applied = 0, SizeDelta = 0, EstimatedCycleDelta = 0 }
+            : u).ToList();
+        double saved = -final.Sum(u => u.EstimatedCycleDelta);
+        return new ProjectReport(name, BuildStamp.PackageIdentity, final.Count,
+            final.Sum(u => u.Functions),
+            final.Sum(u => u.Applied),
+            final.Sum(u => u.FunctionFallbacks) + final.Count(u => u.Status == UnitReport.FellBack),
+            saved == 0 ? 0 : saved,
+            -final.Sum(u => u.SizeDelta),
+            final.Sum(u => u.OptimizerSeconds),
+            replay, final);
     }
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");

@@ -87,8 +87,13 @@ public sealed class LinkNative : CompilerLlmTask
     {
         int n = TranslationUnits.Length;
         var all = Enumerable.Repeat(true, n).ToArray();
-        string? optimized = Build("optimized", all, reportErrors: false);
-        if (string.IsNullOrWhiteSpace(TestCommand))
+        bool replay = !string.IsNullOrWhiteSpace(TestCommand);
+        string? optimized = null, baseline = null;
+        // Both links at once when both are needed (two linkers, independent outputs).
+        Parallel.Invoke(
+            () => optimized = Build("optimized", all, reportErrors: false),
+            () => { if (replay) baseline = Build("gcc", new bool[n], reportErrors: false); });
+        if (!replay)
         {
             Report(new PendingDiagnostic(Diagnostics.NoTestCommand, null, 0, [], MessageImportance.Low));
             if (optimized is not null)
@@ -103,8 +108,11 @@ public sealed class LinkNative : CompilerLlmTask
             return new ReplayReport(ReplayReport.FinalBaseline, false, null, null, null, [], 0, 0, 0, "the optimized objects do not link: " + _lastLinkError);
         }
 
-        string? baseline = Build("gcc", new bool[n], reportErrors: true);
-        if (baseline is null) return null;
+        if (baseline is null)
+        {
+            Report(Diagnostics.LinkFailed, _type, NativeOutputPath, _linkErrors.GetValueOrDefault("gcc", "?"));
+            return null;
+        }
         int timeoutSeconds = int.TryParse(TestTimeout, out int t) && t > 0 ? t : 60;
         var first = RunTest(baseline, timeoutSeconds);
         if (first.TimedOut)
@@ -112,34 +120,28 @@ public sealed class LinkNative : CompilerLlmTask
             Report(Diagnostics.BaselineTimedOut, timeoutSeconds);
             return Final(baseline, ReplayReport.FinalBaseline, null, false, [], "the test command timed out on GCC's build");
         }
-        var second = RunTest(baseline, timeoutSeconds);
-        if (!first.SameBehaviourAs(second))
-        {
-            Report(Diagnostics.FlakyTest, Describe(first, second));
-            return Final(baseline, ReplayReport.FinalBaseline, first.ExitCode, false, [], "the test command is not deterministic");
-        }
         if (first.ExitCode != 0) Report(Diagnostics.BaselineTestFails, first.ExitCode);
-
         bool Good(IReadOnlySet<int> set)
         {
             string? candidate = Build("candidate", Enumerable.Range(0, n).Select(set.Contains).ToArray(), reportErrors: false);
             return candidate is not null && RunTest(candidate, timeoutSeconds).SameBehaviourAs(first);
         }
 
-        if (optimized is not null)
+        // The common case costs one run of each build. Only a difference pays for a second run of GCC's build,
+        // which tells a non-deterministic test command (keep GCC's build) from a real difference (bisect).
+        ProgramOutcome? outcome = optimized is null ? null : RunTest(optimized, timeoutSeconds);
+        if (outcome is not null && outcome.SameBehaviourAs(first))
         {
-            var outcome = RunTest(optimized, timeoutSeconds);
-            if (outcome.SameBehaviourAs(first))
-            {
-                Report(new PendingDiagnostic(Diagnostics.ReplayIdentical, null, 0, [Summarize(first)], MessageImportance.Normal));
-                return Final(optimized, ReplayReport.FinalOptimized, first.ExitCode, true, [], null);
-            }
-            Report(Diagnostics.ReplayDiffers, Describe(first, outcome), n);
+            Report(new PendingDiagnostic(Diagnostics.ReplayIdentical, null, 0, [Summarize(first)], MessageImportance.Normal));
+            return Final(optimized!, ReplayReport.FinalOptimized, first.ExitCode, true, [], null);
         }
-        else
+        var second = RunTest(baseline, timeoutSeconds);
+        if (!first.SameBehaviourAs(second))
         {
-            Report(Diagnostics.ReplayDiffers, "the optimized objects do not link: " + _lastLinkError, n);
+            Report(Diagnostics.FlakyTest, Describe(first, second));
+            return Final(baseline, ReplayReport.FinalBaseline, first.ExitCode, false, [], "the test command is not deterministic");
         }
+        Report(Diagnostics.ReplayDiffers, outcome is null ? "the optimized objects do not link: " + _lastLinkError : Describe(first, outcome), n);
 
         var result = Bisector.FindCulprits(n, Good);
         var culprits = result.Culprits.Select(i => TranslationUnits[i].ItemSpec).ToList();
@@ -162,17 +164,20 @@ public sealed class LinkNative : CompilerLlmTask
     }
 
     private string _lastLinkError = "";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _linkErrors = new();
 
     /// <summary>Links GCC's object or ours per TU (true = optimized) into WorkDirectory/name; null on failure.</summary>
     private string? Build(string name, bool[] optimized, bool reportErrors)
     {
-        _builds++;
+        Interlocked.Increment(ref _builds);
         var objects = TranslationUnits.Select((u, i) => u.GetMetadata(optimized[i] ? "OptimizedObjectFile" : "ObjectFile")).ToList();
         string output = Path.Combine(WorkDirectory, name + Path.GetExtension(NativeOutputPath));
         var r = _toolchain.Link(_type, objects, output, _linkFlags);
         if (r.Succeeded) return output;
-        _lastLinkError = r.StandardError.Trim();
-        if (reportErrors) Report(Diagnostics.LinkFailed, _type, NativeOutputPath, _lastLinkError);
+        string error = r.StandardError.Trim();
+        _linkErrors[name] = error;
+        if (reportErrors) Report(Diagnostics.LinkFailed, _type, NativeOutputPath, error);
+        else if (name != "gcc") _lastLinkError = error;
         return null;
     }
 

@@ -105,7 +105,12 @@ public sealed class OptimizeAssembly : CompilerLlmTask
             string tempAsm = Outputs.TempFor(optAsm);
             File.WriteAllText(tempAsm, result.Text);
             bool changed = Outputs.ReplaceIfDifferent(tempAsm, optAsm);
-            if (changed || !File.Exists(optObj))
+            if (result.Text == file.Source)
+            {
+                // Nothing rewritten: GCC's object is ours (no need to run the assembler again).
+                Outputs.CopyIfDifferent(obj, optObj);
+            }
+            else if (changed || !File.Exists(optObj))
             {
                 string tempObj = Outputs.TempFor(optObj);
                 var a = toolchain.Assemble(optAsm, args, tempObj);
@@ -141,7 +146,6 @@ public sealed class OptimizeAssembly : CompilerLlmTask
             report = FallBack(unit, $"optimizer failure: {e.GetType().Name}: {FirstLine(e.Message)}", clock.Elapsed.TotalSeconds);
         }
         WriteReport(unit, report);
-        _ = obj;
         return true;
     }
 

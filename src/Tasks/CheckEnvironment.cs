@@ -55,11 +55,12 @@ public sealed class CheckEnvironment : CompilerLlmTask
             return false;
         }
         var version = Probe(compilerPath, ["-dumpfullversion"]);
-        var macros = Probe(compilerPath, [.. SafeSplit(CFlags), "-dM", "-E", "-x", "c", "/dev/null"]);
         CompilerIdentity = $"{compilerPath};{version.StandardOutput.Trim()}";
 
         if (optimize && policyKey is not null)
         {
+            // What the compiler targets with the project's flags, from its predefined macros.
+            var macros = Probe(compilerPath, [.. SafeSplit(CFlags), "-dM", "-E", "-x", "c", "/dev/null"]);
             var defines = macros.StandardOutput;
             bool linux = OperatingSystem.IsLinux();
             bool gcc = macros.Succeeded && defines.Contains("#define __GNUC__ ", StringComparison.Ordinal) && !defines.Contains("__clang__", StringComparison.Ordinal);

@@ -183,6 +183,20 @@ public sealed class PackageTests(PackageFixture fixture)
     }
 
     [Fact]
+    public void A_compiler_that_is_not_gcc_builds_unoptimized_with_a_warning()
+    {
+        // A driver that identifies as clang (it is gcc underneath, so the C still compiles).
+        var p = NewProgram("not-gcc", "<CompilerLlmOptimize>true</CompilerLlmOptimize>\n<CompilerLlmCompiler>$(MSBuildProjectDirectory)/cc-clang</CompilerLlmCompiler>");
+        string driver = p.Write("cc-clang", "#!/bin/sh\nexec gcc -D__clang__=1 \"$@\"\n");
+        p.RunSucceeding("chmod", "+x", driver);
+        var build = p.BuildSucceeding("-c", "Release");
+        Assert.Equal(["CLLM2003"], build.WarningCodes);
+        Assert.False(build.Ran("CompilerLlmOptimizeAssembly"));
+        Assert.Contains(build.Lines("CLLM5005"), l => l.Contains("optimizer off"));
+        Assert.Contains("hello, total", p.RunSucceeding(p.NativeOutput()).StandardOutput);
+    }
+
+    [Fact]
     public void A_shared_library_is_built_position_independent_and_replayed()
     {
         var p = new TestProject(fixture, "shared");

@@ -92,7 +92,7 @@ public sealed class WriteReport : CompilerLlmTask
             final.Sum(u => u.Applied),
             final.Sum(u => u.FunctionFallbacks) + final.Count(u => u.Status == UnitReport.FellBack),
             saved == 0 ? 0 : saved,
-            -final.Sum(u => u.SizeDelta),
+            final.Sum(u => u.SizeDelta),
             final.Sum(u => u.OptimizerSeconds),
             replay, final);
     }
@@ -114,7 +114,7 @@ public sealed class WriteReport : CompilerLlmTask
             if (r.Reason is not null) h.Append("<tr><th>reason</th><td>").Append(E(r.Reason)).Append("</td></tr>");
             h.Append("</table>\n");
         }
-        h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes</th><th>est. cycles</th><th>seconds</th></tr>\n");
+        h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes saved</th><th>est. cycle delta</th><th>seconds</th></tr>\n");
         foreach (var u in p.Units)
         {
             h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td").Append(u.Status == UnitReport.FellBack ? " class=\"fb\"" : "").Append('>').Append(E(u.Status));

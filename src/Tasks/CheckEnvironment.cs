@@ -19,7 +19,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
     public string? Optimize { get; set; }
     public string? NativeOutputType { get; set; }
     public string? Policy { get; set; }
-    public bool ValidateWithSmt { get; set; }
+    /// <summary>CompilerLlmValidateWithSmt: true, false or empty (false).</summary>
+    public string? ValidateWithSmt { get; set; }
     public string? FaultInjectionFunction { get; set; }
     public string? TestTimeout { get; set; }
     public string? MaxParallelism { get; set; }
@@ -46,6 +47,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
         CheckPositive("CompilerLlmMaxParallelism", MaxParallelism, pending);
         string? policyKey = PolicySelection.Parse(Policy, ProjectDirectory, pending);
         bool optimize = ParseBool("CompilerLlmOptimize", Optimize, pending);
+        bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
 
         string? compilerPath = ProcessRunner.FindOnPath(Compiler);
         if (compilerPath is null)
@@ -81,7 +83,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
             [
                 new("package", BuildStamp.PackageIdentity),
                 new("policy", policy.Identity),
-                new("validate", ValidateWithSmt ? "smt" : "none"),
+                new("validate", validate ? "smt" : "none"),
                 new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
             ]);
         }

@@ -59,8 +59,9 @@ public sealed class CheckEnvironmentTests : IDisposable
         task.TestTimeout = "ten";
         task.MaxParallelism = "0";
         task.Policy = "fastest";
+        task.ValidateWithSmt = "z3";
         Assert.False(task.Execute());
-        Assert.Equal(["CLLM1001", "CLLM1001", "CLLM1001", "CLLM1007", "CLLM1007"], _engine.ErrorCodes.Order());
+        Assert.Equal(["CLLM1001", "CLLM1001", "CLLM1001", "CLLM1001", "CLLM1007", "CLLM1007"], _engine.ErrorCodes.Order());
         Assert.All(_engine.Errors, e => Assert.Contains("Help: ", e.Message));
         Assert.All(_engine.Errors, e => Assert.StartsWith("CompilerLLM.CLLM", e.HelpKeyword));
     }

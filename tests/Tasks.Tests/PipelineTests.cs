@@ -66,12 +66,12 @@ public sealed class PipelineTests : IDisposable
         return task;
     }
 
-    private OptimizeAssembly Optimize(ITaskItem[] units, string? fault = null)
+    private OptimizeAssembly Optimize(ITaskItem[] units, string? fault = null, bool smt = false)
     {
         var task = new OptimizeAssembly
         {
             BuildEngine = _engine, TranslationUnits = units, Compiler = "gcc", ProjectDirectory = _dir.Path,
-            OptimizeStampFile = _dir.File("obj/optimize.stamp"), Policy = "all", FaultInjectionFunction = fault,
+            OptimizeStampFile = _dir.File("obj/optimize.stamp"), Policy = "all", FaultInjectionFunction = fault, ValidateWithSmt = smt,
         };
         Assert.True(task.Execute(), _engine.AllText);
         return task;
@@ -184,6 +184,20 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(["src/hash.c"], replay.Culprits);
         Assert.Equal(ReplayReport.FinalPartial, replay.Final);
         Assert.Equal(expected, Program());
+    }
+
+    [Fact]
+    public void Translation_validation_drops_the_corrupted_rewrite_before_replay_sees_it()
+    {
+        var units = Plan();
+        Compile(units);
+        Optimize(units, fault: "fnv1a", smt: true);
+        var hash = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(units.Single(u => u.ItemSpec == "src/hash.c").GetMetadata("ReportFile")), UnitReport.Json)!;
+        var fnv = hash.Report!.FunctionReports.Single(f => f.Name == "fnv1a");
+        Assert.Contains(fnv.Rejected, r => r.Rule == "add-one-to-inc" && r.Reason.StartsWith("translation validation", StringComparison.Ordinal));
+        Assert.DoesNotContain(fnv.Applied, a => a.Rule == "add-one-to-inc");
+        Assert.True(Link(units, optimize: true, test: "bin/app").Execute(), _engine.AllText);
+        Assert.DoesNotContain(_engine.Warnings, w => w.Code.StartsWith("CLLM4", StringComparison.Ordinal));
     }
 
     [Fact]

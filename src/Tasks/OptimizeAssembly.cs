@@ -25,7 +25,8 @@ public sealed record UnitReport(
     public const string Unchanged = "unchanged";
     public const string FellBack = "fallback";
 
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>The options every report is written and read with (camelCase, indented, source-generated).</summary>
+    public static JsonSerializerOptions Json => ReportJson.Default.Options;
 }
 
 /// <summary>

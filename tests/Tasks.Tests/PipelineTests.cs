@@ -114,6 +114,10 @@ public sealed class PipelineTests : IDisposable
             ProjectDirectory = _dir.Path, IntermediateDirectory = "obj", CompilerIdentity = "gcc", CFlags = "-O1", NativeOutputType = "Application",
         };
         Assert.True(plan.Execute());
+        string stamp = plan.TranslationUnits.Single().GetMetadata("CompileStampFile");
+        Assert.Contains("-O1", File.ReadAllText(stamp));
+        // File times are coarse (a kernel tick): make the rewritten stamp visibly newer than the last compile.
+        File.SetLastWriteTimeUtc(stamp, DateTime.UtcNow.AddSeconds(2));
         Assert.Single(Compile(plan.TranslationUnits).Compiled);
     }
 
@@ -133,6 +137,8 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains(units, u => JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(u.GetMetadata("ReportFile")), UnitReport.Json)!.Applied > 0);
         Assert.Empty(Optimize(units).Optimized);
         File.WriteAllText(_dir.File("obj/optimize.stamp"), "policy=none\n");
+        // File times are coarse (a kernel tick): make the new stamp visibly newer than the reports.
+        File.SetLastWriteTimeUtc(_dir.File("obj/optimize.stamp"), DateTime.UtcNow.AddSeconds(2));
         Assert.Equal(3, Optimize(units).Optimized.Length);
     }
 

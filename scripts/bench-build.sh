@@ -2,8 +2,9 @@
 # Build-time overhead of the optimizer on the samples: clean C builds (restore excluded), interleaving
 # three modes ROUNDS times per sample (default 5): optimizer off; optimizer on without test replay
 # (-p:CompilerLlmTestCommand=); optimizer on with the sample's test replay. Prints, per sample and mode,
-# the median wall time of `dotnet build` and its ratio to "off", and the same for the package's own
-# targets alone (from MSBuild's performance summary).
+# the minimum and the median wall time of `dotnet build` with their ratios to "off" (the minimum is the
+# steadier figure on a shared machine), and the median time of the package's own targets alone (from
+# MSBuild's performance summary).
 #
 #   bash scripts/bench-build.sh [sample…]        (default: codec imagekit)
 # Environment: ROUNDS, SKIP_PACK=1 (reuse artifacts/feed).
@@ -23,6 +24,7 @@ done
 version=$(ls artifacts/feed | sed -n 's/^CompilerLLM\.Build\.\(.*\)\.nupkg$/\1/p' | sort -V | tail -1)
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+minimum() { sort -g | head -1; }
 
 # One clean build; prints "wall_seconds targets_seconds".
 build_once() {
@@ -44,7 +46,7 @@ build_once() {
   echo "$(echo "$end - $start" | bc -l) $targets"
 }
 
-printf "%-9s %-13s %6s  %14s  %16s\n" sample mode rounds "dotnet build s" "package targets s"
+printf "%-9s %-13s %6s  %15s  %15s  %17s\n" sample mode rounds "min build s" "median build s" "median targets s"
 for s in "${samples[@]}"; do
   declare -A wall=() tgt=()
   for ((i = 0; i < rounds; i++)); do
@@ -53,10 +55,11 @@ for s in "${samples[@]}"; do
       wall[$mode]+="$w "; tgt[$mode]+="$t "
     done
   done
-  base_w=$(printf '%s\n' ${wall[off]} | median); base_t=$(printf '%s\n' ${tgt[off]} | median)
+  base_min=$(printf '%s\n' ${wall[off]} | minimum); base_w=$(printf '%s\n' ${wall[off]} | median); base_t=$(printf '%s\n' ${tgt[off]} | median)
   for mode in off on-no-replay on-replay; do
-    mw=$(printf '%s\n' ${wall[$mode]} | median); mt=$(printf '%s\n' ${tgt[$mode]} | median)
-    printf "%-9s %-13s %6d  %6.2f (x%.2f)  %6.2f (x%.2f)\n" "$s" "$mode" "$rounds" "$mw" "$(echo "$mw / $base_w" | bc -l)" "$mt" "$(echo "$mt / $base_t" | bc -l)"
+    mn=$(printf '%s\n' ${wall[$mode]} | minimum); mw=$(printf '%s\n' ${wall[$mode]} | median); mt=$(printf '%s\n' ${tgt[$mode]} | median)
+    printf "%-9s %-13s %6d  %6.2f (x%.2f)  %6.2f (x%.2f)  %6.2f (x%.2f)\n" "$s" "$mode" "$rounds" \
+      "$mn" "$(echo "$mn / $base_min" | bc -l)" "$mw" "$(echo "$mw / $base_w" | bc -l)" "$mt" "$(echo "$mt / $base_t" | bc -l)"
   done
   unset wall tgt
 done

@@ -25,11 +25,16 @@ public sealed class PackageFixture : IDisposable
     public TimeSpan PackTime { get; }
     public long PackageSize { get; }
     public bool KeepRoot { get; set; }
+
+    /// <summary>Every build's binlog of the last run, kept beside the test assembly (e2e-binlogs/), whatever the outcome.</summary>
+    public string BinlogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-binlogs");
     private int _counter;
 
     public PackageFixture()
     {
         RepositoryRoot = FindRepositoryRoot();
+        if (Directory.Exists(BinlogDirectory)) Directory.Delete(BinlogDirectory, recursive: true);
+        Directory.CreateDirectory(BinlogDirectory);
         Root = Directory.CreateTempSubdirectory("cllm-e2e-").FullName;
         Feed = Path.Combine(Root, "feed");
         Packages = Path.Combine(Root, "packages");

@@ -69,11 +69,12 @@ public sealed class TestProject
         </Project>
         """);
 
-    /// <summary>`dotnet build` with a binlog and a detailed file log; both are kept beside the project.</summary>
+    /// <summary>`dotnet build` with a binlog (kept in the fixture's binlog folder) and a detailed file log (beside the project).</summary>
     public BuildResult Build(params string[] args)
     {
         int n = ++_builds;
-        string binlog = Path.Combine(Directory, $"build-{n}.binlog");
+        // The binlog goes beside the test assembly, so it survives the temp folder whether or not the test fails.
+        string binlog = Path.Combine(_fixture.BinlogDirectory, $"{Name}-build-{n}.binlog");
         string log = Path.Combine(Directory, $"build-{n}.log");
         var r = _fixture.Dotnet(Directory, ["build", ProjectFile, "-nr:false", "--nologo", "-v:n", $"-bl:{binlog}", $"-flp:v=d;logfile={log}", .. args]);
         var result = new BuildResult(r.ExitCode, r.StandardOutput + r.StandardError, File.Exists(log) ? File.ReadAllText(log) : "", binlog, r.Elapsed);
@@ -87,7 +88,7 @@ public sealed class TestProject
         if (!r.Succeeded)
         {
             _fixture.KeepRoot = true;
-            Assert.Fail($"dotnet build failed ({r.ExitCode}); binlog kept at {r.Binlog}\n{Tail(r.Output, 60)}");
+            Assert.Fail($"dotnet build failed ({r.ExitCode}); binlog at {r.Binlog}, project kept at {Directory}\n{Tail(r.Output, 60)}");
         }
         return r;
     }

@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+using CompilerLLM.Processes;
+using Microsoft.Build.Framework;
+
+namespace CompilerLLM.Build.Tasks;
+
+/// <summary>
+/// Validates the project's CompilerLLM properties (errors for misuse), identifies the compiler, decides
+/// whether the optimizer runs here (warnings when it cannot: host, target, compiler), resolves the policy
+/// (cached per node) and writes the optimize stamp.
+/// </summary>
+public sealed class CheckEnvironment : CompilerLlmTask
+{
+    public static readonly string[] OutputTypes = ["Application", "StaticLibrary", "SharedLibrary"];
+
+    [Required] public string Compiler { get; set; } = "gcc";
+    public string? CFlags { get; set; }
+    /// <summary>CompilerLlmOptimize: true, false or empty (false).</summary>
+    public string? Optimize { get; set; }
+    public string? NativeOutputType { get; set; }
+    public string? Policy { get; set; }
+    /// <summary>CompilerLlmValidateWithSmt: true, false or empty (false).</summary>
+    public string? ValidateWithSmt { get; set; }
+    public string? FaultInjectionFunction { get; set; }
+    public string? TestTimeout { get; set; }
+    public string? MaxParallelism { get; set; }
+    [Required] public string ProjectDirectory { get; set; } = ".";
+    [Required] public string OptimizeStampFile { get; set; } = "";
+    [Required] public string LinkStampFile { get; set; } = "";
+    public string? NativeOutputPath { get; set; }
+    public string? LinkFlags { get; set; }
+    public string? TestCommand { get; set; }
+
+    /// <summary>Resolved path and version of the compiler (goes into every compile stamp).</summary>
+    [Output] public string CompilerIdentity { get; private set; } = "";
+    /// <summary>True when the optimizer runs in this build.</summary>
+    [Output] public bool OptimizeEffective { get; private set; }
+    [Output] public string PolicyIdentity { get; private set; } = "";
+
+    public override bool Execute()
+    {
+        var pending = new List<PendingDiagnostic>();
+        string type = string.IsNullOrWhiteSpace(NativeOutputType) ? "Application" : NativeOutputType.Trim();
+        if (!OutputTypes.Contains(type, StringComparer.Ordinal))
+            pending.Add(new(Diagnostics.UnknownPropertyValue, null, 0, ["NativeOutputType", type, string.Join(", ", OutputTypes)]));
+        CheckPositive("CompilerLlmTestTimeout", TestTimeout, pending);
+        CheckPositive("CompilerLlmMaxParallelism", MaxParallelism, pending);
+        string? policyKey = PolicySelection.Parse(Policy, ProjectDirectory, pending);
+        bool optimize = ParseBool("CompilerLlmOptimize", Optimize, pending);
+        bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
+
+        string? compilerPath = ProcessRunner.FindOnPath(Compiler);
+        if (compilerPath is null)
+        {
+            pending.Add(new(Diagnostics.CompilerNotFound, null, 0, [Compiler]));
+            Report(pending);
+            return false;
+        }
+        var version = Probe(compilerPath, ["-dumpfullversion"]);
+        CompilerIdentity = $"{compilerPath};{version.StandardOutput.Trim()}";
+
+        if (optimize && policyKey is not null)
+        {
+            // What the compiler targets with the project's flags, from its predefined macros.
+            var macros = Probe(compilerPath, [.. SafeSplit(CFlags), "-dM", "-E", "-x", "c", "/dev/null"]);
+            var defines = macros.StandardOutput;
+            bool linux = OperatingSystem.IsLinux();
+            bool gcc = macros.Succeeded && defines.Contains("#define __GNUC__ ", StringComparison.Ordinal) && !defines.Contains("__clang__", StringComparison.Ordinal);
+            bool x8664 = defines.Contains("#define __x86_64__ 1", StringComparison.Ordinal) && !defines.Contains("#define __ILP32__ 1", StringComparison.Ordinal);
+            if (!linux) pending.Add(new(Diagnostics.WindowsHost, null, 0, [RuntimeInformation.OSDescription]));
+            else if (!gcc) pending.Add(new(Diagnostics.NotGcc, null, 0, [Compiler, macros.Succeeded ? "it does not define __GNUC__ without __clang__" : macros.StandardError.Trim()]));
+            else if (!x8664) pending.Add(new(Diagnostics.NotX8664, null, 0, [TargetName(defines, compilerPath)]));
+            OptimizeEffective = linux && gcc && x8664;
+        }
+
+        if (OptimizeEffective)
+        {
+            if (!string.IsNullOrWhiteSpace(FaultInjectionFunction))
+                pending.Add(new(Diagnostics.FaultInjectionOn, null, 0, [FaultInjectionFunction.Trim()]));
+            var policy = PolicyCache.GetOrLoad(BuildEngine, policyKey!, pending);
+            PolicyIdentity = policy.Identity;
+            BuildStamp.Write(OptimizeStampFile,
+            [
+                new("package", BuildStamp.PackageIdentity),
+                new("policy", policy.Identity),
+                new("validate", validate ? "smt" : "none"),
+                new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
+            ]);
+        }
+        BuildStamp.Write(LinkStampFile,
+        [
+            new("package", BuildStamp.PackageIdentity),
+            new("type", type),
+            new("output", NativeOutputPath ?? ""),
+            new("link-flags", LinkFlags ?? ""),
+            new("test-command", TestCommand ?? ""),
+            new("test-timeout", TestTimeout ?? ""),
+            new("optimize", OptimizeEffective ? "true" : "false"),
+        ]);
+        Report(pending);
+        return !Log.HasLoggedErrors;
+    }
+
+    internal static bool ParseBool(string name, string? value, List<PendingDiagnostic> pending)
+    {
+        string v = (value ?? "").Trim();
+        if (v.Length == 0 || v.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+        if (v.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        pending.Add(new(Diagnostics.UnknownPropertyValue, null, 0, [name, v, "true or false"]));
+        return false;
+    }
+
+    private static void CheckPositive(string name, string? value, List<PendingDiagnostic> pending)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return;
+        if (!int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n <= 0)
+            pending.Add(new(Diagnostics.InvalidNumber, null, 0, [name, value]));
+    }
+
+    private static List<string> SafeSplit(string? flags)
+    {
+        try
+        {
+            return CommandLine.Split(flags);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private static string TargetName(string defines, string compiler)
+    {
+        if (defines.Contains("#define __i386__ 1", StringComparison.Ordinal)) return "i386 (-m32)";
+        if (defines.Contains("#define __ILP32__ 1", StringComparison.Ordinal)) return "x32 (-mx32)";
+        return Probe(compiler, ["-dumpmachine"]).StandardOutput.Trim();
+    }
+
+    private static ProcessResult Probe(string compiler, IReadOnlyList<string> args) =>
+        ProcessRunner.Run(new ProcessSpec(compiler, args) { Timeout = TimeSpan.FromMinutes(1) });
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Build.Framework;
+
+namespace CompilerLLM.Build.Tasks;
+
+/// <summary>The project's report: every TU's report and the replay, with totals.</summary>
+public sealed record ProjectReport(
+    string Project,
+    string Package,
+    int TranslationUnits,
+    int Functions,
+    int RewritesApplied,
+    int Fallbacks,
+    double EstimatedCyclesSaved,
+    int BytesSaved,
+    double OptimizerSeconds,
+    ReplayReport? Replay,
+    IReadOnlyList<UnitReport> Units)
+{
+    /// <summary>The one-line summary (after "CompilerLLM: project: ").</summary>
+    public string SummaryLine()
+    {
+        var s = new StringBuilder();
+        s.Append(CultureInfo.InvariantCulture, $"{TranslationUnits} translation unit(s), {Functions} functions, {RewritesApplied} rewrites applied, ");
+        s.Append(CultureInfo.InvariantCulture, $"{Fallbacks} fallback(s), estimated {EstimatedCyclesSaved:0.#} cycles saved, optimizer {OptimizerSeconds:0.00} s");
+        if (Replay is { Tested: true } r)
+            s.Append("; test replay: ").Append(r.Culprits.Count == 0 && r.Final == ReplayReport.FinalOptimized ? "identical" : r.Final + (r.Culprits.Count > 0 ? $" ({r.Culprits.Count} TU(s) fell back)" : ""));
+        else if (Replay is not null)
+            s.Append("; no test replay");
+        return s.ToString();
+    }
+}
+
+/// <summary>
+/// Gathers the TUs' reports and the replay into report.json and report.html (each written only when its
+/// content changes) and logs the one-line summary. Runs on every build, so the summary appears even when
+/// everything was up to date.
+/// </summary>
+public sealed class WriteReport : CompilerLlmTask
+{
+    [Required] public ITaskItem[] TranslationUnits { get; set; } = [];
+    [Required] public string ProjectName { get; set; } = "";
+    public bool Optimize { get; set; }
+    public string? ReplayReportFile { get; set; }
+    [Required] public string JsonFile { get; set; } = "";
+    [Required] public string HtmlFile { get; set; } = "";
+
+    [Output] public string Summary { get; private set; } = "";
+
+    public override bool Execute()
+    {
+        if (!Optimize)
+        {
+            Report(new PendingDiagnostic(Diagnostics.OptimizerOff, null, 0, [ProjectName, TranslationUnits.Length], MessageImportance.Normal));
+            return true;
+        }
+        var units = new List<UnitReport>();
+        foreach (var unit in TranslationUnits)
+        {
+            string path = unit.GetMetadata("ReportFile");
+            if (!File.Exists(path)) continue;
+            var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(path), UnitReport.Json);
+            if (report is not null) units.Add(report);
+        }
+        ReplayReport? replay = null;
+        if (!string.IsNullOrEmpty(ReplayReportFile) && File.Exists(ReplayReportFile))
+            replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(ReplayReportFile), UnitReport.Json);
+        var project = Aggregate(ProjectName, units, replay);
+        Outputs.WriteTextIfDifferent(JsonFile, JsonSerializer.Serialize(project, UnitReport.Json));
+        Outputs.WriteTextIfDifferent(HtmlFile, Html(project));
+        Summary = project.SummaryLine();
+        Report(new PendingDiagnostic(Diagnostics.Summary, null, 0, [ProjectName, Summary], MessageImportance.High));
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// Totals over what the final artifact contains: a TU that test replay sent back to GCC's object counts as a
+    /// fallback and its rewrites as not applied.
+    /// </summary>
+    public static ProjectReport Aggregate(string name, IReadOnlyList<UnitReport> units, ReplayReport? replay)
+    {
+        var culprits = new HashSet<string>(replay?.Culprits ?? [], StringComparer.Ordinal);
+        var final = units.Select(u => culprits.Contains(u.Source)
+            ? u with { Status = UnitReport.FellBack, Reason = "test replay: behaves differently when optimized", Applied = 0, SizeDelta = 0, EstimatedCycleDelta = 0 }
+            : u).ToList();
+        double saved = -final.Sum(u => u.EstimatedCycleDelta);
+        return new ProjectReport(name, BuildStamp.PackageIdentity, final.Count,
+            final.Sum(u => u.Functions),
+            final.Sum(u => u.Applied),
+            final.Sum(u => u.FunctionFallbacks) + final.Count(u => u.Status == UnitReport.FellBack),
+            saved == 0 ? 0 : saved,
+            final.Sum(u => u.SizeDelta),
+            final.Sum(u => u.OptimizerSeconds),
+            replay, final);
+    }
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    public static string Html(ProjectReport p)
+    {
+        var h = new StringBuilder();
+        h.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>CompilerLLM report: ").Append(E(p.Project)).Append("</title>\n");
+        h.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}pre{margin:0}.fb{color:#a00}</style></head><body>\n");
+        h.Append("<h1>CompilerLLM: ").Append(E(p.Project)).Append("</h1>\n<p>").Append(E(p.SummaryLine())).Append("</p>\n");
+        if (p.Replay is { } r)
+        {
+            h.Append("<h2>Test replay</h2>\n<table><tr><th>final artifact</th><td>").Append(E(r.Final)).Append("</td></tr>");
+            h.Append("<tr><th>command</th><td><code>").Append(E(r.Command ?? "(none)")).Append("</code></td></tr>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><th>builds / runs</th><td>{r.Builds} / {r.Runs}</td></tr>");
+            if (r.Culprits.Count > 0) h.Append("<tr><th>fell back (culprits)</th><td class=\"fb\">").Append(E(string.Join(", ", r.Culprits))).Append("</td></tr>");
+            if (r.Reason is not null) h.Append("<tr><th>reason</th><td>").Append(E(r.Reason)).Append("</td></tr>");
+            h.Append("</table>\n");
+        }
+        h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes saved</th><th>est. cycle delta</th><th>seconds</th></tr>\n");
+        foreach (var u in p.Units)
+        {
+            h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td").Append(u.Status == UnitReport.FellBack ? " class=\"fb\"" : "").Append('>').Append(E(u.Status));
+            if (u.Reason is not null) h.Append(": ").Append(E(u.Reason));
+            h.Append(CultureInfo.InvariantCulture, $"</td><td>{u.Functions}</td><td>{u.Candidates}</td><td>{u.Applied}</td><td>{u.FunctionFallbacks}</td><td>{u.SizeDelta}</td><td>{u.EstimatedCycleDelta:0.#}</td><td>{u.OptimizerSeconds:0.000}</td></tr>\n");
+        }
+        h.Append("</table>\n");
+        foreach (var u in p.Units.Where(u => u.Report is not null))
+        {
+            h.Append("<h3>").Append(E(u.Source)).Append("</h3>\n<table><tr><th>function</th><th>rule</th><th>line</th><th>before</th><th>after</th></tr>\n");
+            foreach (var f in u.Report!.FunctionReports)
+            {
+                if (f.FallbackReason is not null)
+                    h.Append("<tr><td>").Append(E(f.Name)).Append("</td><td colspan=\"4\" class=\"fb\">fell back: ").Append(E(f.FallbackReason)).Append("</td></tr>\n");
+                foreach (var a in f.Applied)
+                {
+                    h.Append("<tr><td>").Append(E(f.Name)).Append("</td><td>").Append(E(a.Rule)).Append(CultureInfo.InvariantCulture, $"</td><td>{a.Line}</td><td><pre>")
+                        .Append(E(string.Join("\n", a.Before))).Append("</pre></td><td><pre>").Append(E(string.Join("\n", a.After))).Append("</pre></td></tr>\n");
+                }
+            }
+            h.Append("</table>\n");
+        }
+        h.Append("</body></html>\n");
+        return h.ToString();
+    }
+}

@@ -1,0 +1,129 @@
+using CompilerLLM.Pipeline;
+
+namespace CompilerLLM.Build.Tasks.Tests;
+
+public class OptionTests
+{
+    [Theory]
+    [InlineData("-O2", new[] { "-O2" })]
+    [InlineData("  -O2   -g ", new[] { "-O2", "-g" })]
+    [InlineData("-DNAME=\"a b\" '-DX=it''s'", new[] { "-DNAME=a b", "-DX=its" })]
+    [InlineData(@"-I dir\ with\ spaces", new[] { "-I", "dir with spaces" })]
+    [InlineData("\"\"", new[] { "" })]
+    [InlineData("", new string[0])]
+    public void Flags_split_like_a_shell(string text, string[] expected) =>
+        Assert.Equal(expected, CommandLine.Split(text));
+
+    [Fact]
+    public void Unbalanced_quotes_are_an_error() =>
+        Assert.Throws<FormatException>(() => CommandLine.Split("-DX='oops"));
+
+    [Fact]
+    public void Compiler_arguments_come_in_a_fixed_order_from_property_and_metadata()
+    {
+        var args = CommandLine.CompilerArguments("-O2 -g", "Application", "-Wall -fno-inline", "A=1;B;", "include;../common");
+        Assert.Equal(["-O2", "-g", "-Wall", "-fno-inline", "-DA=1", "-DB", "-Iinclude", "-I../common"], args);
+    }
+
+    [Fact]
+    public void Shared_libraries_get_position_independent_code_once()
+    {
+        Assert.Equal(["-O2", "-fPIC"], CommandLine.CompilerArguments("-O2", "SharedLibrary", null, null, null));
+        Assert.Equal(["-O2", "-fpic"], CommandLine.CompilerArguments("-O2", "SharedLibrary", "-fpic", null, null));
+        Assert.Equal(["-O2"], CommandLine.CompilerArguments("-O2", "StaticLibrary", null, null, null));
+    }
+
+    [Fact]
+    public void Unexpanded_metadata_references_are_not_flags() =>
+        Assert.Equal(["-DA"], CommandLine.CompilerArguments("", "Application", null, "A;%(PreprocessorDefinitions)", null));
+
+    [Theory]
+    [InlineData(null, "default")]
+    [InlineData("", "default")]
+    [InlineData("Default", "default")]
+    [InlineData("ALL", "all")]
+    [InlineData(" none ", "none")]
+    public void Policy_keywords_parse(string? value, string key)
+    {
+        var diagnostics = new List<PendingDiagnostic>();
+        Assert.Equal(key, PolicySelection.Parse(value, "/project", diagnostics));
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void A_model_path_is_resolved_against_the_project()
+    {
+        var diagnostics = new List<PendingDiagnostic>();
+        Assert.Equal("file:/project/models/p.onnx", PolicySelection.Parse("models/p.onnx", "/project", diagnostics));
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void An_unknown_policy_is_misuse()
+    {
+        var diagnostics = new List<PendingDiagnostic>();
+        Assert.Null(PolicySelection.Parse("greedy", "/project", diagnostics));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("CLLM1001", d.Descriptor.Code);
+        Assert.Contains("greedy", d.Descriptor.Render(d.Args));
+    }
+
+    [Fact]
+    public void Policies_load_to_optimizer_options()
+    {
+        var diagnostics = new List<PendingDiagnostic>();
+        var all = PolicySelection.Load("all", diagnostics);
+        var none = PolicySelection.Load("none", diagnostics);
+        Assert.Empty(diagnostics);
+        var byDefault = PolicySelection.Load("default", diagnostics);
+        Assert.Equal("CLLM5002", Assert.Single(diagnostics).Descriptor.Code);
+        Assert.Equal(PolicyKind.All, all.Kind);
+        Assert.Equal(PolicyKind.None, none.Kind);
+        Assert.Equal(PolicyKind.All, byDefault.Kind);
+        Assert.NotEqual(all.Identity, none.Identity);
+
+        var options = PolicySelection.ToOptions(none, validateWithSmt: true, " f ");
+        Assert.Equal(PolicyKind.None, options.Policy);
+        Assert.True(options.ValidateWithSmt);
+        Assert.Equal("f", options.FaultInjectionFunction);
+        Assert.Null(PolicySelection.ToOptions(all, false, "  ").FaultInjectionFunction);
+    }
+
+    [Fact]
+    public void Model_files_are_not_supported_yet_and_say_so()
+    {
+        using var dir = new TempDir();
+        string model = dir.Write("m.onnx", "not really a model");
+        var diagnostics = new List<PendingDiagnostic>();
+        var p = PolicySelection.Load("file:" + model, diagnostics);
+        Assert.Equal("CLLM2004", Assert.Single(diagnostics).Descriptor.Code);
+        Assert.Equal(PolicyKind.All, p.Kind);
+        Assert.Contains(PolicySelection.HashFile(model), p.Identity);
+
+        diagnostics.Clear();
+        PolicySelection.Load("file:" + dir.File("missing.onnx"), diagnostics);
+        Assert.Equal("CLLM2005", Assert.Single(diagnostics).Descriptor.Code);
+    }
+
+    [Fact]
+    public void The_policy_is_loaded_once_per_node()
+    {
+        var engine = new RecordingBuildEngine();
+        var first = new List<PendingDiagnostic>();
+        var a = PolicyCache.GetOrLoad(engine, "default", first);
+        var second = new List<PendingDiagnostic>();
+        var b = PolicyCache.GetOrLoad(engine, "default", second);
+        Assert.Same(a, b);
+        Assert.Single(first);
+        Assert.Empty(second);
+        Assert.NotSame(a, PolicyCache.GetOrLoad(new RecordingBuildEngine(), "default", []));
+    }
+
+    [Theory]
+    [InlineData("src/a.c", "src/a")]
+    [InlineData("a.c", "a")]
+    [InlineData("../shared/x.c", "__/shared/x")]
+    [InlineData("lib/x.y.c", "lib/x.y")]
+    public void Intermediate_names_keep_folders_apart(string source, string stem) =>
+        Assert.Equal(stem, PlanTranslationUnits.IntermediateStem("/work/p", source));
+}

@@ -90,11 +90,11 @@ public static class Diagnostics
     public static readonly DiagnosticDescriptor NotGcc = new("CLLM2003", DiagnosticSeverity.Warning,
         "CompilerLlmOptimize is on, but the compiler '{0}' is not GCC ({1}). Building unoptimized.",
         "The optimizer reads GCC's assembly only; set CompilerLlmCompiler to gcc.");
-    public static readonly DiagnosticDescriptor PolicyFileNotSupported = new("CLLM2004", DiagnosticSeverity.Warning,
-        "CompilerLlmPolicy names the model file '{0}'; loading ONNX policy models is not supported yet. Using the 'all' policy.",
-        "Remove CompilerLlmPolicy (or set it to 'default') until ONNX models are supported.");
+    public static readonly DiagnosticDescriptor PolicyModelUnusable = new("CLLM2004", DiagnosticSeverity.Warning,
+        "The policy model cannot be used: {0}. Building unoptimized.",
+        "Use a model written by compilerllm-train for this package's feature schema, or set CompilerLlmPolicy to default, all or none.");
     public static readonly DiagnosticDescriptor PolicyFileMissing = new("CLLM2005", DiagnosticSeverity.Warning,
-        "CompilerLlmPolicy names the model file '{0}', which does not exist. Using the 'all' policy.",
+        "CompilerLlmPolicy names the model file '{0}', which does not exist. Building unoptimized.",
         "Fix the path, or set CompilerLlmPolicy to default, all or none.");
     public static readonly DiagnosticDescriptor FaultInjectionOn = new("CLLM2006", DiagnosticSeverity.Warning,
         "CompilerLlmFaultInjectionFunction is set: the optimizer deliberately corrupts a rewrite in function '{0}'. This is for testing the package only.",
@@ -143,7 +143,7 @@ public static class Diagnostics
         "CompilerLLM: {0}: {1}",
         "The full report is obj/**/compilerllm/report.html (and report.json).");
     public static readonly DiagnosticDescriptor DefaultPolicyChosen = new("CLLM5002", DiagnosticSeverity.Message,
-        "CompilerLlmPolicy 'default': {0}.",
+        "CompilerLlmPolicy: {0}.",
         "Set CompilerLlmPolicy to all, none or a model path to choose explicitly.");
     public static readonly DiagnosticDescriptor NoTestCommand = new("CLLM5003", DiagnosticSeverity.Message,
         "No CompilerLlmTestCommand: the optimized build is not replayed against GCC's build.",

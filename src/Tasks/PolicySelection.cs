@@ -1,39 +1,45 @@
-using System.Security.Cryptography;
 using CompilerLLM.Pipeline;
+using CompilerLLM.Policy;
+using CompilerLLM.Policy.OnnxRuntime;
 
 namespace CompilerLLM.Build.Tasks;
 
 /// <summary>
 /// What the optimizer will use to choose among candidates, resolved once per build node and cached
 /// (<see cref="PolicyCache"/>). <see cref="Identity"/> goes into the optimize stamp, so changing the
-/// policy or the model file re-optimizes everything.
+/// policy or the model file re-optimizes everything. A loaded model is shared by every task of the node
+/// (scoring is thread-safe) and released when MSBuild drops the cached instance at the end of the build.
 /// </summary>
-/// <param name="Kind">The optimizer's built-in policy used for now.</param>
-/// <param name="ModelPath">The .onnx file the policy came from (null for built-in policies).</param>
-/// <param name="Identity">"all", "none", or "onnx:" + SHA-256 of the model file.</param>
-public sealed record PolicyInstance(PolicyKind Kind, string? ModelPath, string Identity);
+/// <param name="Kind">How candidates are chosen.</param>
+/// <param name="Model">The loaded ONNX policy when <paramref name="Kind"/> is <see cref="PolicyKind.Model"/>.</param>
+/// <param name="Identity">"all", "none", "unoptimized", or "onnx:" + SHA-256 of the model file.</param>
+public sealed record PolicyInstance(PolicyKind Kind, RewritePolicy? Model, string Identity) : IDisposable
+{
+    public void Dispose() => Model?.Dispose();
+}
 
 /// <summary>
 /// THE place where the <c>CompilerLlmPolicy</c> property becomes optimizer options. Values:
-/// <c>default</c> (or empty) | <c>all</c> | <c>none</c> | a path to an <c>.onnx</c> file.
-/// Until the ONNX policy lands, <c>default</c> maps to <see cref="PolicyKind.All"/> (with a
-/// low-importance message) and a model path gives warning CLLM2004 and the same.
-/// When the model lands: resolve <c>default</c> to <see cref="DefaultModelPath"/>, load the session
-/// in <see cref="Load"/> (it runs once per node through <see cref="PolicyCache"/>), and carry it in
-/// <see cref="PolicyInstance"/> into <see cref="ToOptions"/>.
+/// <c>default</c> (or empty: the model shipped in the package) | <c>all</c> | <c>none</c> | a path to an
+/// <c>.onnx</c> file. A model that is missing or unusable (unreadable, refused by ONNX Runtime, built for
+/// another feature schema) or an ONNX Runtime that does not load gives a coded warning and an
+/// unoptimized build (<see cref="PolicyKind.None"/>): never an error, never a crash.
 /// </summary>
 public static class PolicySelection
 {
     public const string PropertyName = "CompilerLlmPolicy";
 
+    private static readonly Lock LibraryGate = new();
+    private static OrtLibrary? s_library;
+
     /// <summary>The default model as packed next to the task assembly (tasks/net10.0/policy.onnx).</summary>
     public static string DefaultModelPath =>
-        Path.Combine(Path.GetDirectoryName(typeof(PolicySelection).Assembly.Location) ?? ".", "policy.onnx");
+        Path.Combine(Path.GetDirectoryName(typeof(PolicySelection).Assembly.Location) ?? ".", RewritePolicy.DefaultModelFileName);
 
-    /// <summary>ONNX Runtime as packed next to the task assembly; pass it to <c>OrtLibrary.Load</c> explicitly
+    /// <summary>ONNX Runtime as packed next to the task assembly; passed to <c>OrtLibrary.Load</c> explicitly
     /// (MSBuild's AppContext.BaseDirectory is the SDK's folder, not ours).</summary>
     public static string PackagedOnnxRuntimePath =>
-        Path.Combine(Path.GetDirectoryName(typeof(PolicySelection).Assembly.Location) ?? ".", "libonnxruntime.so.1");
+        Path.Combine(Path.GetDirectoryName(typeof(PolicySelection).Assembly.Location) ?? ".", OrtLibrary.LibraryFileName);
 
     /// <summary>
     /// Parses the property value. Returns null and a CLLM1001 error for a value that is neither a keyword nor
@@ -64,36 +70,51 @@ public static class PolicySelection
     {
         switch (key)
         {
-            case "default":
-                diagnostics.Add(new PendingDiagnostic(Diagnostics.DefaultPolicyChosen, null, 0,
-                    ["the ONNX policy is not available yet, every validated rewrite is applied ('all')"], Microsoft.Build.Framework.MessageImportance.Low));
-                return new PolicyInstance(PolicyKind.All, null, "all");
             case "all":
                 return new PolicyInstance(PolicyKind.All, null, "all");
             case "none":
                 return new PolicyInstance(PolicyKind.None, null, "none");
         }
-        string path = key["file:".Length..];
+        string path = key == "default" ? DefaultModelPath : key["file:".Length..];
         if (!File.Exists(path))
         {
             diagnostics.Add(new PendingDiagnostic(Diagnostics.PolicyFileMissing, null, 0, [path]));
-            return new PolicyInstance(PolicyKind.All, null, "all");
+            return new PolicyInstance(PolicyKind.None, null, "unoptimized");
         }
-        diagnostics.Add(new PendingDiagnostic(Diagnostics.PolicyFileNotSupported, null, 0, [path]));
-        return new PolicyInstance(PolicyKind.All, path, "all;onnx-ignored:" + HashFile(path));
+        try
+        {
+            var model = RewritePolicy.Load(path, Library());
+            diagnostics.Add(new PendingDiagnostic(Diagnostics.DefaultPolicyChosen, null, 0,
+                [$"ONNX model {path} (sha256 {model.ModelSha256[..12]}, threshold {model.Threshold})"], Microsoft.Build.Framework.MessageImportance.Low));
+            return new PolicyInstance(PolicyKind.Model, model, "onnx:" + model.ModelSha256);
+        }
+        catch (PolicyLoadException e)
+        {
+            diagnostics.Add(new PendingDiagnostic(Diagnostics.PolicyModelUnusable, null, 0, [e.Message]));
+            return new PolicyInstance(PolicyKind.None, null, "unoptimized");
+        }
+        catch (OnnxRuntimeException e)
+        {
+            diagnostics.Add(new PendingDiagnostic(Diagnostics.PolicyModelUnusable, null, 0, [$"{path}: ONNX Runtime is not available: {e.Message}"]));
+            return new PolicyInstance(PolicyKind.None, null, "unoptimized");
+        }
+    }
+
+    /// <summary>The packaged ONNX Runtime when present (the normal case), else the runtime's own search.</summary>
+    private static OrtLibrary Library()
+    {
+        lock (LibraryGate)
+        {
+            return s_library ??= File.Exists(PackagedOnnxRuntimePath) ? OrtLibrary.Load(PackagedOnnxRuntimePath) : OrtLibrary.Default;
+        }
     }
 
     /// <summary>The optimizer options for one build (policy plus the per-build knobs).</summary>
     public static OptimizerOptions ToOptions(PolicyInstance policy, bool validateWithSmt, string? faultInjectionFunction) => new()
     {
         Policy = policy.Kind,
+        Model = policy.Model,
         ValidateWithSmt = validateWithSmt,
         FaultInjectionFunction = string.IsNullOrWhiteSpace(faultInjectionFunction) ? null : faultInjectionFunction.Trim(),
     };
-
-    internal static string HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

@@ -81,6 +81,8 @@ public sealed class PackageTests(PackageFixture fixture)
         var summary = Assert.Single(first.Lines("CLLM5001"));
         Assert.Contains("3 translation unit(s)", summary);
         Assert.Contains("test replay: identical", summary);
+        // The package's ONNX policy chose the rewrites (the model's hash is the policy identity).
+        Assert.Contains("(policy onnx:", first.Output);
 
         string obj = p.IntermediateDirectory();
         using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(obj, "report.json"))))

@@ -75,11 +75,14 @@ public class OptionTests
         var all = PolicySelection.Load("all", diagnostics);
         var none = PolicySelection.Load("none", diagnostics);
         Assert.Empty(diagnostics);
-        var byDefault = PolicySelection.Load("default", diagnostics);
+        using var byDefault = PolicySelection.Load("default", diagnostics);
         Assert.Equal("CLLM5002", Assert.Single(diagnostics).Descriptor.Code);
         Assert.Equal(PolicyKind.All, all.Kind);
         Assert.Equal(PolicyKind.None, none.Kind);
-        Assert.Equal(PolicyKind.All, byDefault.Kind);
+        Assert.Equal(PolicyKind.Model, byDefault.Kind);
+        Assert.NotNull(byDefault.Model);
+        Assert.Equal("onnx:" + byDefault.Model!.ModelSha256, byDefault.Identity);
+        Assert.Same(byDefault.Model, PolicySelection.ToOptions(byDefault, false, null).Model);
         Assert.NotEqual(all.Identity, none.Identity);
 
         var options = PolicySelection.ToOptions(none, validateWithSmt: true, " f ");
@@ -90,19 +93,29 @@ public class OptionTests
     }
 
     [Fact]
-    public void Model_files_are_not_supported_yet_and_say_so()
+    public void A_bad_or_missing_model_is_a_coded_warning_and_an_unoptimized_build()
     {
         using var dir = new TempDir();
-        string model = dir.Write("m.onnx", "not really a model");
+        string garbage = dir.Write("m.onnx", "not really a model");
         var diagnostics = new List<PendingDiagnostic>();
-        var p = PolicySelection.Load("file:" + model, diagnostics);
-        Assert.Equal("CLLM2004", Assert.Single(diagnostics).Descriptor.Code);
-        Assert.Equal(PolicyKind.All, p.Kind);
-        Assert.Contains(PolicySelection.HashFile(model), p.Identity);
+        var p = PolicySelection.Load("file:" + garbage, diagnostics);
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal("CLLM2004", warning.Descriptor.Code);
+        Assert.Equal(PolicyKind.None, p.Kind);
+        Assert.Null(p.Model);
 
         diagnostics.Clear();
-        PolicySelection.Load("file:" + dir.File("missing.onnx"), diagnostics);
+        var missing = PolicySelection.Load("file:" + dir.File("missing.onnx"), diagnostics);
         Assert.Equal("CLLM2005", Assert.Single(diagnostics).Descriptor.Code);
+        Assert.Equal(PolicyKind.None, missing.Kind);
+
+        // A real model given by path loads like the default one.
+        string copy = dir.File("copy.onnx");
+        File.Copy(PolicySelection.DefaultModelPath, copy);
+        diagnostics.Clear();
+        using var good = PolicySelection.Load("file:" + copy, diagnostics);
+        Assert.Equal(PolicyKind.Model, good.Kind);
+        Assert.DoesNotContain(diagnostics, d => d.Descriptor.Code.StartsWith("CLLM2", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,36 +1,13 @@
 #!/usr/bin/env bash
-# The main job, end to end: set up the machine, build the CLI, compile the sample C code
-# (tests/corpus/kernels) with GCC, optimize every translation unit with the verified rewrite
-# engine (policy: the shipped ONNX model), link both builds, run both and compare what
-# they print. Prints one line per program and a summary; exits non-zero on any difference.
+# The main job, the way users meet the product: set up the machine, pack CompilerLLM.Build into a
+# local folder feed, and build both sample C projects (samples/codec: an application with a
+# self-test; samples/imagekit: a static library with its test program) with `dotnet build -c Release`
+# and CompilerLlmOptimize on. Each build compiles with GCC, optimizes every translation unit with the
+# shipped ONNX policy, links, replays the project's tests against both builds and prints one summary
+# line; the HTML report's path follows. Exits non-zero if a build fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-dotnet build src/Cli -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
-cli=(dotnet src/Cli/bin/Release/net10.0/compilerllm.dll)
-
-out=.cache/run
-rm -rf "$out"; mkdir -p "$out"
-flags=${CFLAGS:--O2}
-policy=${POLICY:-default}
-sources=(tests/corpus/kernels/*.c)
-echo "run: ${#sources[@]} programs, gcc $flags, policy $policy" >&2
-same=0; differ=0; rewrites=0
-for c in "${sources[@]}"; do
-  name=$(basename "${c%.c}")
-  gcc -S $flags -o "$out/$name.s" "$c"
-  line=$("${cli[@]}" optimize "$out/$name.s" -o "$out/$name.opt.s" --policy "$policy" --report "$out/$name.json")
-  applied=$(echo "$line" | sed -E 's/.* ([0-9]+) applied.*/\1/')
-  rewrites=$((rewrites + applied))
-  gcc -o "$out/$name.base" "$out/$name.s" -lm
-  gcc -o "$out/$name.opt" "$out/$name.opt.s" -lm
-  if cmp -s <("$out/$name.base") <("$out/$name.opt"); then
-    same=$((same + 1)); verdict="same output"
-  else
-    differ=$((differ + 1)); verdict="DIFFERENT OUTPUT"
-  fi
-  printf '%-24s %s; %s\n' "$name" "${line#optimize: }" "$verdict"
-done
-echo "run: ${#sources[@]} programs, $rewrites rewrites applied, $same identical outputs, $differ different"
-[ "$differ" -eq 0 ]
+bash scripts/build-sample.sh codec
+SKIP_PACK=1 bash scripts/build-sample.sh imagekit

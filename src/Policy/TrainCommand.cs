@@ -23,8 +23,8 @@ internal static class TrainCommand
     {
         var programs = new Option<int>("--programs") { Description = "csmith programs in the corpus (each at -O2, -O3, -O3 -march=x86-64-v3)", DefaultValueFactory = _ => 300 };
         var firstSeed = new Option<int>("--first-seed") { Description = "first csmith seed", DefaultValueFactory = _ => 1 };
-        var steps = new Option<int>("--steps") { Description = "policy updates", DefaultValueFactory = _ => 120 };
-        var batch = new Option<int>("--batch") { Description = "functions (groups) per update", DefaultValueFactory = _ => 32 };
+        var steps = new Option<int>("--steps") { Description = "policy updates", DefaultValueFactory = _ => 300 };
+        var batch = new Option<int>("--batch") { Description = "functions (groups) per update", DefaultValueFactory = _ => 64 };
         var group = new Option<int>("--group") { Description = "G, rollouts per function", DefaultValueFactory = _ => 8 };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size", DefaultValueFactory = _ => 1e-2f };
         var credit = new Option<CreditAssignment>("--credit") { Description = "group unit: Block (each block's decisions credited with its own saving) or Function", DefaultValueFactory = _ => CreditAssignment.Function };

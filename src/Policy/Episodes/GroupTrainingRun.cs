@@ -6,9 +6,9 @@ namespace CompilerLLM.Training.Episodes;
 
 public sealed record RunOptions
 {
-    public int Steps { get; init; } = 120;
+    public int Steps { get; init; } = 300;
     /// <summary>Functions (groups) per update; each gets <see cref="TrainingConfig.GroupSize"/> rollouts.</summary>
-    public int BatchFunctions { get; init; } = 32;
+    public int BatchFunctions { get; init; } = 64;
     public int ValidateEvery { get; init; } = 20;
     /// <summary>Checkpoint here every <see cref="ValidateEvery"/> steps and resume from it when present.</summary>
     public string? CheckpointDirectory { get; init; }

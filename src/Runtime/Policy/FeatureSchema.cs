@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Iced.Intel;
 using CompilerLLM.Analysis;
 using CompilerLLM.Measurement;
@@ -56,16 +57,27 @@ public static class FeatureSchema
 /// <summary>Builds the schema's rows for the candidates of one function.</summary>
 public static class FeatureExtractor
 {
+    // Built once: the extractor runs for every function of every build (median batch: one candidate).
+    private static readonly FrozenDictionary<string, int> RuleIndex =
+        FeatureSchema.Rules.Select((r, i) => (r.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal)
+            .ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly int Families = Enum.GetValues<RuleFamily>().Length;
+    private static readonly int Classes = Enum.GetValues<FeatureSchema.OpClass>().Length;
+
     /// <summary>One row of <see cref="FeatureSchema.Width"/> floats per candidate, row-major.</summary>
     public static float[] Extract(FunctionAnalysis analysis, IReadOnlyList<Candidate> candidates)
     {
         int width = FeatureSchema.Width;
         var rows = new float[candidates.Count * width];
-        var context = Context(analysis, candidates.Count);
-        var depth = LoopDepths(analysis.Cfg);
-        var ruleIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int r = 0; r < FeatureSchema.Rules.Count; r++) ruleIndex[FeatureSchema.Rules[r].Name] = r;
-        int rules = FeatureSchema.Rules.Count, families = Enum.GetValues<RuleFamily>().Length, classes = Enum.GetValues<FeatureSchema.OpClass>().Length;
+        // The loops are found once and give both the depths and the context's loop count.
+        var bodies = LoopAlignment.LoopBodies(analysis.Cfg);
+        var depth = new int[analysis.Cfg.Blocks.Length];
+        foreach (var body in bodies)
+            foreach (int b in body) depth[b]++;
+        int loops = bodies.Select(b => b.Min()).Where(top => top > 0).Distinct().Count();
+        var context = Context(analysis, candidates.Count, loops);
+        var ruleIndex = RuleIndex;
+        int rules = FeatureSchema.Rules.Count, families = Families, classes = Classes;
 
         for (int c = 0; c < candidates.Count; c++)
         {
@@ -110,7 +122,7 @@ public static class FeatureExtractor
         return rows;
     }
 
-    private static float[] Context(FunctionAnalysis analysis, int candidates)
+    private static float[] Context(FunctionAnalysis analysis, int candidates, int loops)
     {
         var file = analysis.File;
         int nodes = analysis.Cfg.Nodes.Length, calls = 0, memory = 0, verbatim = 0;
@@ -124,7 +136,7 @@ public static class FeatureExtractor
         float total = Math.Max(1, nodes);
         return
         [
-            MathF.Log2(1 + nodes), MathF.Log2(1 + analysis.Cfg.Blocks.Length), LoopAlignment.LoopTops(analysis.Cfg).Count,
+            MathF.Log2(1 + nodes), MathF.Log2(1 + analysis.Cfg.Blocks.Length), loops,
             calls / total, memory / total, MathF.Log2(1 + candidates), verbatim / total,
         ];
     }

@@ -59,7 +59,7 @@ public sealed class Adam
     {
         int n = FirstMoment.Length;
         if (parameters.Length != n || gradients.Length != n) throw new ArgumentException("Parameter/gradient length differs from the optimizer's.");
-        float norm = TensorPrimitives.Norm(gradients);
+        float norm = FixedOrderMath.Norm(gradients);
         if (!float.IsFinite(norm)) throw new InvalidOperationException("Non-finite gradient norm; refusing to update the parameters.");
         if (MaxGradientNorm > 0 && norm > MaxGradientNorm)
             TensorPrimitives.Multiply(gradients, MaxGradientNorm / norm, gradients);

@@ -219,7 +219,7 @@ public sealed class Mlp
             var x = input.Slice(r * ni, ni);
             var y = output.Slice(r * no, no);
             for (int o = 0; o < no; o++)
-                y[o] = TensorPrimitives.Dot(x, w.Slice(o * ni, ni)) + b[o];
+                y[o] = FixedOrderMath.Dot(x, w.Slice(o * ni, ni)) + b[o];
         }
         var all = output[..(n * no)];
         switch (_activations[l])

@@ -270,8 +270,8 @@ public sealed class Mlp
                     if (d == 0f) continue;
                     gb[o] += d;
                     var gwo = gw.Slice(o * ni, ni);
-                    TensorPrimitives.MultiplyAdd(xr, d, gwo, gwo);
-                    if (l > 0) TensorPrimitives.MultiplyAdd(w.Slice(o * ni, ni), d, dxr, dxr);
+                    FixedOrderMath.AddScaled(gwo, xr, d);
+                    if (l > 0) FixedOrderMath.AddScaled(dxr, w.Slice(o * ni, ni), d);
                 }
             }
         }

@@ -26,11 +26,11 @@ public static class TrainingCorpus
     {
         var perProgram = new List<FunctionInstance>[options.Programs];
         int done = 0;
-        var enumerator = new CandidateEnumerator();
         Parallel.For(0, options.Programs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism) }, p =>
         {
             int seed = options.FirstSeed + p;
             var list = new List<FunctionInstance>();
+            var enumerator = new CandidateEnumerator(); // one per worker: the finder's encoder is not thread-safe
             try
             {
                 string c = builder.Csmith(seed);

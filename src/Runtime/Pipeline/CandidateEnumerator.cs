@@ -7,6 +7,7 @@ namespace CompilerLLM.Pipeline;
 /// Every candidate of a function the optimizer considers: each rule of the catalogue at every window, block
 /// schedules and loop-header alignment, each already guarded (<see cref="Candidate.IsValid"/>). Shared by the
 /// optimizer, the policy benchmark and the trainer so that all three see the same candidate set.
+/// Not thread-safe (the finder reuses one encoder to size replacements): one instance per thread.
 /// </summary>
 public sealed class CandidateEnumerator
 {

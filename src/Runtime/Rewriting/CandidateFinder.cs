@@ -8,7 +8,7 @@ namespace CompilerLLM.Rewriting;
 /// Enumerates every site where a rule's pattern matches a window of consecutive instructions of a
 /// block, and runs the site guard: the rule's dead locations are dead after the window (liveness),
 /// the window holds only instructions (no verbatim line, no directive but <c>.loc</c> between them),
-/// and every replacement instruction encodes.
+/// and every replacement instruction encodes. Not thread-safe (one reusable encoder): one instance per thread.
 /// </summary>
 public sealed class CandidateFinder
 {

@@ -123,7 +123,8 @@ public sealed class PackageTests(PackageFixture fixture)
     [Fact]
     public void A_corrupted_rewrite_is_caught_by_replay_bisected_to_its_file_and_fallen_back()
     {
-        var p = NewProgram("fault", "<CompilerLlmOptimize>true</CompilerLlmOptimize>\n<CompilerLlmFaultInjectionFunction>fnv1a</CompilerLlmFaultInjectionFunction>\n" + TestCommand);
+        // The corruption needs a rewrite in fnv1a to corrupt: policy "all" guarantees one whatever the shipped model chooses.
+        var p = NewProgram("fault", "<CompilerLlmOptimize>true</CompilerLlmOptimize>\n<CompilerLlmPolicy>all</CompilerLlmPolicy>\n<CompilerLlmFaultInjectionFunction>fnv1a</CompilerLlmFaultInjectionFunction>\n" + TestCommand);
         var build = p.BuildSucceeding("-c", "Release");
         Assert.Equal(["CLLM2006", "CLLM4001", "CLLM4002"], build.WarningCodes.Order());
         var culprit = Assert.Single(build.Lines("CLLM4002"));

@@ -19,6 +19,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
     public string? Optimize { get; set; }
     public string? NativeOutputType { get; set; }
     public string? Policy { get; set; }
+    /// <summary>CompilerLlmOnnxRuntimePath: a libonnxruntime.so.1 to use instead of the packaged one.</summary>
+    public string? OnnxRuntimePath { get; set; }
     /// <summary>CompilerLlmValidateWithSmt: true, false or empty (false).</summary>
     public string? ValidateWithSmt { get; set; }
     public string? FaultInjectionFunction { get; set; }
@@ -45,7 +47,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
             pending.Add(new(Diagnostics.UnknownPropertyValue, null, 0, ["NativeOutputType", type, string.Join(", ", OutputTypes)]));
         CheckPositive("CompilerLlmTestTimeout", TestTimeout, pending);
         CheckPositive("CompilerLlmMaxParallelism", MaxParallelism, pending);
-        string? policyKey = PolicySelection.Parse(Policy, ProjectDirectory, pending);
+        string? policyKey = PolicySelection.Parse(Policy, ProjectDirectory, pending, OnnxRuntimePath);
         bool optimize = ParseBool("CompilerLlmOptimize", Optimize, pending);
         bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
 

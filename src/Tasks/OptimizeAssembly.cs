@@ -42,6 +42,8 @@ public sealed class OptimizeAssembly : CompilerLlmTask
     [Required] public string ProjectDirectory { get; set; } = ".";
     [Required] public string OptimizeStampFile { get; set; } = "";
     public string? Policy { get; set; }
+    /// <summary>CompilerLlmOnnxRuntimePath: a libonnxruntime.so.1 to use instead of the packaged one.</summary>
+    public string? OnnxRuntimePath { get; set; }
     public bool ValidateWithSmt { get; set; }
     public string? FaultInjectionFunction { get; set; }
     public int MaxParallelism { get; set; }
@@ -51,7 +53,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
     public override bool Execute()
     {
         var pending = new List<PendingDiagnostic>();
-        string? key = PolicySelection.Parse(Policy, ProjectDirectory, pending);
+        string? key = PolicySelection.Parse(Policy, ProjectDirectory, pending, OnnxRuntimePath);
         if (key is null)
         {
             Report(pending);

@@ -30,7 +30,8 @@ public static class PolicySelection
     public const string PropertyName = "CompilerLlmPolicy";
 
     private static readonly Lock LibraryGate = new();
-    private static OrtLibrary? s_library;
+    private static readonly Dictionary<string, OrtLibrary> s_libraries = new(StringComparer.Ordinal);
+    private const string RuntimeSeparator = "\n" + "ort:";
 
     /// <summary>The default model as packed next to the task assembly (tasks/net10.0/policy.onnx).</summary>
     public static string DefaultModelPath =>
@@ -43,9 +44,17 @@ public static class PolicySelection
 
     /// <summary>
     /// Parses the property value. Returns null and a CLLM1001 error for a value that is neither a keyword nor
-    /// something that looks like a model path; otherwise the cache key to load the policy under.
+    /// something that looks like a model path; otherwise the cache key to load the policy under (it carries
+    /// <c>CompilerLlmOnnxRuntimePath</c> when set, relative to the project).
     /// </summary>
-    public static string? Parse(string? value, string projectDirectory, List<PendingDiagnostic> diagnostics)
+    public static string? Parse(string? value, string projectDirectory, List<PendingDiagnostic> diagnostics, string? onnxRuntimePath = null)
+    {
+        string? key = ParsePolicy(value, projectDirectory, diagnostics);
+        if (key is null || string.IsNullOrWhiteSpace(onnxRuntimePath) || key is "all" or "none") return key;
+        return key + RuntimeSeparator + Path.GetFullPath(Path.Combine(projectDirectory, onnxRuntimePath.Trim()));
+    }
+
+    private static string? ParsePolicy(string? value, string projectDirectory, List<PendingDiagnostic> diagnostics)
     {
         string v = (value ?? string.Empty).Trim();
         switch (v.ToLowerInvariant())
@@ -75,6 +84,13 @@ public static class PolicySelection
             case "none":
                 return new PolicyInstance(PolicyKind.None, null, "none");
         }
+        string? runtimePath = null;
+        int separator = key.IndexOf(RuntimeSeparator, StringComparison.Ordinal);
+        if (separator >= 0)
+        {
+            runtimePath = key[(separator + RuntimeSeparator.Length)..];
+            key = key[..separator];
+        }
         string path = key == "default" ? DefaultModelPath : key["file:".Length..];
         if (!File.Exists(path))
         {
@@ -83,7 +99,7 @@ public static class PolicySelection
         }
         try
         {
-            var model = RewritePolicy.Load(path, Library());
+            var model = RewritePolicy.Load(path, Library(runtimePath));
             diagnostics.Add(new PendingDiagnostic(Diagnostics.DefaultPolicyChosen, null, 0,
                 [$"ONNX model {path} (sha256 {model.ModelSha256[..12]}, threshold {model.Threshold})"], Microsoft.Build.Framework.MessageImportance.Low));
             return new PolicyInstance(PolicyKind.Model, model, "onnx:" + model.ModelSha256);
@@ -100,12 +116,18 @@ public static class PolicySelection
         }
     }
 
-    /// <summary>The packaged ONNX Runtime when present (the normal case), else the runtime's own search.</summary>
-    private static OrtLibrary Library()
+    /// <summary>
+    /// ONNX Runtime, resolved explicitly: <c>CompilerLlmOnnxRuntimePath</c> when set, else the library packed next to
+    /// the task assembly (the normal case), else the runtime's own search. One instance per path per process.
+    /// </summary>
+    private static OrtLibrary Library(string? overridePath)
     {
+        string? path = overridePath ?? (File.Exists(PackagedOnnxRuntimePath) ? PackagedOnnxRuntimePath : null);
+        if (path is null) return OrtLibrary.Default;
         lock (LibraryGate)
         {
-            return s_library ??= File.Exists(PackagedOnnxRuntimePath) ? OrtLibrary.Load(PackagedOnnxRuntimePath) : OrtLibrary.Default;
+            if (!s_libraries.TryGetValue(path, out var library)) s_libraries[path] = library = OrtLibrary.Load(path);
+            return library;
         }
     }
 

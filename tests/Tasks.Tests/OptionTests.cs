@@ -119,6 +119,28 @@ public class OptionTests
     }
 
     [Fact]
+    public void An_onnx_runtime_override_is_used_and_a_bad_one_is_a_coded_warning()
+    {
+        using var dir = new TempDir();
+        var diagnostics = new List<PendingDiagnostic>();
+        string real = CompilerLLM.Policy.OnnxRuntime.OrtLibrary.Default.LibraryPath;
+        string? key = PolicySelection.Parse("default", dir.Path, diagnostics, real);
+        Assert.Contains(real, key);
+        using (var good = PolicySelection.Load(key!, diagnostics))
+            Assert.Equal(PolicyKind.Model, good.Kind);
+        Assert.Equal(key, PolicySelection.Parse("default", dir.Path, [], real)); // the same key: one load per node
+
+        diagnostics.Clear();
+        string? bad = PolicySelection.Parse("default", dir.Path, diagnostics, "no/such/libonnxruntime.so.1");
+        var p = PolicySelection.Load(bad!, diagnostics);
+        Assert.Equal(PolicyKind.None, p.Kind);
+        var warning = Assert.Single(diagnostics, d => d.Descriptor.Code == "CLLM2004");
+        Assert.Contains("ONNX Runtime is not available", string.Join(" ", warning.Args));
+        // built-in policies need no ONNX Runtime at all
+        Assert.Equal("all", PolicySelection.Parse("all", dir.Path, [], "no/such/lib.so"));
+    }
+
+    [Fact]
     public void The_policy_is_loaded_once_per_node()
     {
         var engine = new RecordingBuildEngine();

@@ -17,7 +17,7 @@ internal static class FitSupervisedCommand
         var programs = new Option<int>("--programs") { Description = "csmith programs in the corpus", DefaultValueFactory = _ => 300 };
         var seed = new Option<int>("--first-seed") { Description = "first csmith seed", DefaultValueFactory = _ => 1 };
         var mcpu = new Option<string>("--mcpu") { Description = "llvm-mca CPU model of the cost model (native: this machine's)", DefaultValueFactory = _ => "native" };
-        var output = new Option<string?>("-o", "--output") { Description = "Where to write the model (default: src/Runtime/Policy/Model/policy.onnx in this repository); the model card goes next to it" };
+        var output = new Option<string?>("-o", "--output") { Description = "Where to write the model (default: .cache/train/supervised/policy.onnx; the shipped model comes from `train`); the model card goes next to it" };
         var command = new Command("fit-supervised", "Fit the first policy: logistic regression on whether each candidate lowers llvm-mca's cycles for its block")
         {
             programs, seed, mcpu, output,
@@ -30,7 +30,7 @@ internal static class FitSupervisedCommand
     {
         if (programs < 5) { Console.Error.WriteLine("compilerllm-train: error: --programs must be at least 5 (one in five goes to validation)"); return 2; }
         string root = CompilerLLM.Policy.OnnxRuntime.OrtLibrary.FindRepositoryRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
-        output ??= Path.Combine(root, "src", "Runtime", "Policy", "Model", RewritePolicy.DefaultModelFileName);
+        output ??= Path.Combine(CorpusBuilder.DefaultCacheDirectory(root), "train", "supervised", RewritePolicy.DefaultModelFileName);
         var corpus = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(root), "train"));
         var estimator = new StaticEstimator(new StaticEstimatorOptions { Mcpu = mcpu, DiskCacheDirectory = Path.Combine(corpus.CacheDirectory, "mca") });
         var options = new SupervisedOptions { Programs = programs, FirstSeed = firstSeed };

@@ -78,7 +78,7 @@ internal static class TrainCommand
         var run = new GroupTrainingRun(config, new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch, CheckpointDirectory = s.CheckpointDirectory, Credit = s.Credit },
             setup.Reward, setup.Train, setup.Validation, setup.Scaler);
         run.Run(Progress);
-        var learned = TrainingSetup.ScoreOf("learned policy", setup.Validation, run.Decide(setup.Validation), setup.Reward);
+        var learned = setup.Reward.Score("learned policy", setup.Validation, run.Decide(setup.Validation));
         var scores = setup.Baselines.Append(learned).ToList();
         if (ShippedModelScore(setup) is { } shipped) scores.Insert(scores.Count - 1, shipped);
 
@@ -135,7 +135,7 @@ internal static class TrainCommand
                 float[] scores = model.Score(f.Features);
                 return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => scores[a] > model.Threshold).OrderByDescending(a => scores[a]).ThenBy(a => a));
             }).ToList();
-            return TrainingSetup.ScoreOf("shipped model before this run", setup.Validation, choices, setup.Reward);
+            return setup.Reward.Score("shipped model before this run", setup.Validation, choices);
         }
         catch (PolicyLoadException e)
         {
@@ -158,7 +158,7 @@ internal static class TrainCommand
             var run = new GroupTrainingRun(Config(s, crossGroup, surprise), new RunOptions { Steps = s.Steps, BatchFunctions = s.Batch, Credit = s.Credit },
                 setup.Reward, setup.Train, setup.Validation, setup.Scaler);
             run.Run(m => Progress($"[{name}] {m}"));
-            scores.Add(TrainingSetup.ScoreOf(name, setup.Validation, run.Decide(setup.Validation), setup.Reward));
+            scores.Add(setup.Reward.Score(name, setup.Validation, run.Decide(setup.Validation)));
             curves.Add(new Series(name, [.. run.Curve.Where(p => p.ValidationRelative is not null).Select(p => ((double)p.Step, p.ValidationRelative!.Value))]));
         }
         string reportDirectory = s.ReportDirectory ?? Path.Combine(Root, ".cache", "train", "report");

@@ -185,7 +185,9 @@ public sealed class OptimizeCliTests : IDisposable
     public void ABadModelGivenExplicitlyIsAnErrorNamingTheFile(string kind, string message)
     {
         string model = _temp.File(kind + ".onnx");
-        byte[] valid = CompilerLLM.Policy.OnnxRuntime.TinyOnnxModel.Linear(new float[2, 1], [0f], "features", "scores");
+        byte[] valid = CompilerLLM.Training.Onnx.MlpOnnxWriter.Write( // a valid ONNX model with two inputs per row: not the policy contract
+            [new CompilerLLM.Training.Learning.DenseLayerWeights(2, 1, new float[2], [0f], CompilerLLM.Training.Learning.Activation.None)],
+            "features", "scores", new Dictionary<string, string>());
         if (kind == "truncated") File.WriteAllBytes(model, valid[..(valid.Length / 2)]);
         if (kind == "wrong-contract") File.WriteAllBytes(model, valid);
         var r = Cli("optimize", Input(), "-o", _temp.File("x.s"), "--policy", model);

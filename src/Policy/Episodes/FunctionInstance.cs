@@ -16,7 +16,7 @@ public sealed record CandidateAction(string Rule, int Block, int FirstNode, int 
 }
 
 /// <summary>The instructions of one basic block that some candidate touches, one entry per CFG node ("" for non-instructions).</summary>
-public sealed record BlockText(int Block, int FirstNode, string[] Lines, double Weight);
+public sealed record BlockText(int Block, int FirstNode, string[] Lines, double Weight, int LoopDepth);
 
 /// <summary>
 /// A state of the environment: one function of one compiled program with its valid candidates (the action
@@ -66,7 +66,7 @@ public sealed class FunctionInstance
                     int line = cfg.Nodes[block.FirstNode + n];
                     lines[n] = file.Lines[line].Kind == LineKind.Instruction ? file.TextOf(line).Trim().ToString() : "";
                 }
-                blocks[b] = new BlockText(b, block.FirstNode, lines, WeightOf(b));
+                blocks[b] = new BlockText(b, block.FirstNode, lines, WeightOf(b), depth[b]);
             }
             var actions = valid.Select(c => new CandidateAction(c.Rule.Name, c.Block, c.FirstNode, c.NodeCount,
                 c.Replacement.Select(r => printer.Format(file.Source, r.Instruction, r.Symbol, r.Symbol1).Trim()).ToArray(), c.SizeDelta)).ToArray();

@@ -134,19 +134,17 @@ public sealed class GroupTrainingRun
     }
 
     /// <summary>Greedy decisions on the validation split: weighted cycles saved in total and mean relative saving.</summary>
-    public (double Saved, double Relative) Validate() => Score(_validation, Decide(_validation));
+    public (double Saved, double Relative) Validate()
+    {
+        var score = _reward.Score("validation", _validation, Decide(_validation));
+        return (score.Saved, score.MeanRelative);
+    }
 
     public List<IReadOnlyList<int>> Decide(IReadOnlyList<FunctionInstance> functions) => [.. functions.Select(f =>
     {
         var l = Trainer.Model.Forward(_scaled.TryGetValue(f, out var s) ? s : _scaler.Apply(f.Features), f.Count);
         return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => l[a] > Trainer.Config.GreedyThreshold).OrderByDescending(a => l[a]).ThenBy(a => a));
     })];
-
-    public (double Saved, double Relative) Score(IReadOnlyList<FunctionInstance> functions, IReadOnlyList<IReadOnlyList<int>> choices)
-    {
-        var outcomes = _reward.Evaluate([.. functions.Select((f, i) => (f, choices[i]))]);
-        return (outcomes.Sum(o => o.Saved), functions.Count == 0 ? 0 : outcomes.Average(o => o.Relative));
-    }
 
     private void Checkpoint()
     {

@@ -15,6 +15,9 @@ public readonly record struct Outcome(double Saved, double Relative);
 /// </summary>
 public sealed class RewardModel(StaticEstimator estimator)
 {
+    private static readonly Dictionary<string, RuleFamily> FamilyOf =
+        RuleCatalogue.AllWithPseudoRules.ToDictionary(r => r.Name, r => r.Family, StringComparer.Ordinal);
+
     private readonly Dictionary<(FunctionInstance, int), double> _base = [];
 
     public StaticEstimator Estimator { get; } = estimator;
@@ -47,7 +50,7 @@ public sealed class RewardModel(StaticEstimator estimator)
             {
                 var outcome = solo[k++];
                 instance.SoloSaving[a] = outcome.Saved;
-                var family = RuleCatalogue.AllWithPseudoRules.First(r => r.Name == instance.Actions[a].Rule).Family;
+                var family = FamilyOf[instance.Actions[a].Rule];
                 embedding[Array.IndexOf(families, family)] += (float)outcome.Relative;
                 if (outcome.Saved > 0) embedding[families.Length] += 1f / instance.Count;
             }
@@ -94,6 +97,13 @@ public sealed class RewardModel(StaticEstimator estimator)
             saved[e][block] = instance.Blocks[block].Weight * (Base(instance, block) - after[i]);
         }
         return saved;
+    }
+
+    /// <summary>How one way of choosing does on a set of functions: weighted cycles saved in total, mean relative saving, rewrites applied.</summary>
+    public PolicyScore Score(string name, IReadOnlyList<FunctionInstance> functions, IReadOnlyList<IReadOnlyList<int>> choices)
+    {
+        var outcomes = Evaluate([.. functions.Select((f, i) => (f, choices[i]))]);
+        return new PolicyScore(name, outcomes.Sum(o => o.Saved), functions.Count == 0 ? 0 : outcomes.Average(o => o.Relative), choices.Sum(c => c.Count));
     }
 
     private double Base(FunctionInstance instance, int block)

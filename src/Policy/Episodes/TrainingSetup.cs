@@ -45,18 +45,12 @@ public sealed class TrainingSetup
         var scaler = FeatureScaler.Fit(train.Select(f => f.Features), FeatureSchema.Width);
         var baselines = new List<PolicyScore>
         {
-            ScoreOf("none", validation, validation.Select(Episodes.Baselines.None).ToList(), reward),
-            ScoreOf("apply-all", validation, validation.Select(Episodes.Baselines.ApplyAll).ToList(), reward),
-            ScoreOf("cost-model greedy", validation, validation.Select(Episodes.Baselines.CostGreedy).ToList(), reward),
-            ScoreOf("oracle (per-block search)", validation, Episodes.Baselines.Oracle(validation, reward), reward),
+            reward.Score("none", validation, validation.Select(Episodes.Baselines.None).ToList()),
+            reward.Score("apply-all", validation, validation.Select(Episodes.Baselines.ApplyAll).ToList()),
+            reward.Score("cost-model greedy", validation, validation.Select(Episodes.Baselines.CostGreedy).ToList()),
+            reward.Score("oracle (per-block search)", validation, Episodes.Baselines.Oracle(validation, reward)),
         };
         progress($"baselines on validation priced ({clock.Elapsed.TotalSeconds:F0} s)");
         return new TrainingSetup(reward, train, validation, scaler, baselines, corpus);
-    }
-
-    public static PolicyScore ScoreOf(string name, IReadOnlyList<FunctionInstance> functions, IReadOnlyList<IReadOnlyList<int>> choices, RewardModel reward)
-    {
-        var outcomes = reward.Evaluate([.. functions.Select((f, i) => (f, choices[i]))]);
-        return new PolicyScore(name, outcomes.Sum(o => o.Saved), functions.Count == 0 ? 0 : outcomes.Average(o => o.Relative), choices.Sum(c => c.Count));
     }
 }

@@ -1,7 +1,7 @@
-using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
 using CompilerLLM.Policy;
+using CompilerLLM.Training.Episodes;
 
 namespace CompilerLLM.Training.Supervised;
 
@@ -22,54 +22,21 @@ public sealed record CandidateExample(
 
 public static class CandidateExamples
 {
-    /// <summary>Every valid candidate of every function of <paramref name="file"/>.</summary>
+    /// <summary>Every valid candidate of every function of <paramref name="file"/>, one at a time (from the RL environment's instances).</summary>
     public static List<CandidateExample> FromFile(AsmFile file, string program, CandidateEnumerator? enumerator = null)
     {
-        enumerator ??= new CandidateEnumerator();
-        var printer = new AsmPrinter();
-        var builder = new EffectsBuilder();
         var examples = new List<CandidateExample>();
-        foreach (var function in file.Functions)
+        foreach (var instance in FunctionInstance.FromFile(file, program, enumerator ?? new CandidateEnumerator()))
         {
-            var analysis = FunctionAnalysis.Analyze(file, function, builder);
-            var valid = enumerator.Find(analysis).Where(c => c.IsValid).ToList();
-            if (valid.Count == 0) continue;
-            // The same rows the optimizer scores: extracted over the valid set of the function at once.
-            float[] rows = FeatureExtractor.Extract(analysis, valid);
-            int[] depth = FeatureExtractor.LoopDepths(analysis.Cfg);
-            var cfg = analysis.Cfg;
-            for (int i = 0; i < valid.Count; i++)
+            for (int a = 0; a < instance.Count; a++)
             {
-                var c = valid[i];
-                var block = cfg.Blocks[c.Block];
-                var before = new List<string>(block.NodeCount);
-                var after = new List<string>(block.NodeCount + 2);
-                for (int node = block.FirstNode; node < block.EndNode; node++)
-                {
-                    string text = InstructionText(file, cfg.Nodes[node]);
-                    if (text.Length == 0) continue;
-                    before.Add(text);
-                    if (c.NodeCount > 0 && node >= c.FirstNode && node <= c.LastNode)
-                    {
-                        if (node == c.FirstNode)
-                            after.AddRange(c.Replacement.Select(r => printer.Format(file.Source, r.Instruction, r.Symbol, r.Symbol1).Trim()));
-                        continue;
-                    }
-                    after.Add(text);
-                }
-                examples.Add(new CandidateExample(program, function.Name, c.Rule.Name,
-                    rows.AsSpan(i * FeatureSchema.Width, FeatureSchema.Width).ToArray(), before, after, c.SizeDelta, depth[c.Block]));
+                var action = instance.Actions[a];
+                examples.Add(new CandidateExample(program, instance.Function, action.Rule,
+                    instance.Features.AsSpan(a * FeatureSchema.Width, FeatureSchema.Width).ToArray(),
+                    instance.BlockBefore(action.Block), instance.BlockAfter(action.Block, [a]),
+                    action.SizeDelta, instance.Blocks[action.Block].LoopDepth));
             }
         }
         return examples;
-    }
-
-    private static string InstructionText(AsmFile file, int line)
-    {
-        if (file.Lines[line].Kind != LineKind.Instruction) return "";
-        var text = file.TextOf(line);
-        int comment = text.IndexOf('#');
-        if (comment >= 0) text = text[..comment];
-        return text.Trim().ToString();
     }
 }

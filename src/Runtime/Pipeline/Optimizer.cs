@@ -68,23 +68,8 @@ public static partial class Optimizer
     }
 
     /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
-    private static List<Candidate> ChooseAll(List<Candidate> candidates, ref int fuel)
-    {
-        var chosen = new List<Candidate>();
-        foreach (var c in candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode))
-        {
-            if (!c.IsValid || chosen.Any(o => o.Overlaps(c))) continue;
-            if (fuel == 0)
-            {
-                c.Rejection = "out of fuel";
-                continue;
-            }
-            fuel--;
-            chosen.Add(c);
-        }
-        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
-        return chosen;
-    }
+    private static List<Candidate> ChooseAll(List<Candidate> candidates, ref int fuel) =>
+        TakeInOrder(candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode), ref fuel);
 
     /// <summary>
     /// The ONNX policy: one batched run scores every valid candidate of the function (invalid ones are masked:
@@ -96,24 +81,38 @@ public static partial class Optimizer
     {
         var model = options.Model ?? throw new ArgumentException("PolicyKind.Model needs OptimizerOptions.Model", nameof(options));
         var valid = candidates.Where(c => c.IsValid).ToList();
-        var chosen = new List<Candidate>();
-        if (valid.Count == 0) return chosen;
+        if (valid.Count == 0) return [];
         float[] scores = model.Score(CompilerLLM.Policy.FeatureExtractor.Extract(analysis, valid));
         for (int i = 0; i < valid.Count; i++) valid[i].Score = scores[i];
         float threshold = options.Threshold ?? model.Threshold;
-        var order = Enumerable.Range(0, valid.Count)
-            .OrderByDescending(i => scores[i]).ThenBy(i => valid[i].FirstNode).ThenBy(i => valid[i].Rule.Name, StringComparer.Ordinal);
-        foreach (int i in order)
+        var aboveThreshold = new List<Candidate>(valid.Count);
+        foreach (var c in valid.OrderByDescending(c => c.Score).ThenBy(c => c.FirstNode).ThenBy(c => c.Rule.Name, StringComparer.Ordinal))
         {
-            var c = valid[i];
-            if (!(scores[i] > threshold))
-            {
-                c.Rejection = $"policy score {scores[i]:0.###} not above the threshold {threshold:0.###}";
-                continue;
-            }
+            if (c.Score > threshold) aboveThreshold.Add(c);
+            else c.Rejection = $"policy score {c.Score:0.###} not above the threshold {threshold:0.###}";
+        }
+        return TakeInOrder(aboveThreshold, ref fuel, overlapReason: "overlaps a better-scored rewrite");
+    }
+
+    private static List<Candidate> ChooseCustom(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
+    {
+        var chooser = options.Chooser ?? throw new ArgumentException("PolicyKind.Custom needs OptimizerOptions.Chooser", nameof(options));
+        return TakeInOrder(chooser(analysis, candidates).Where(candidates.Contains), ref fuel);
+    }
+
+    /// <summary>
+    /// The selection loop every policy shares: in priority order, skip invalid candidates and any that overlaps
+    /// one already taken, spend one unit of fuel per rewrite; the result is in program order.
+    /// </summary>
+    private static List<Candidate> TakeInOrder(IEnumerable<Candidate> priority, ref int fuel, string? overlapReason = null)
+    {
+        var chosen = new List<Candidate>();
+        foreach (var c in priority)
+        {
+            if (!c.IsValid || chosen.Contains(c)) continue;
             if (chosen.Any(o => o.Overlaps(c)))
             {
-                c.Rejection = "overlaps a better-scored rewrite";
+                if (overlapReason is not null) c.Rejection = overlapReason;
                 continue;
             }
             if (fuel == 0)
@@ -121,20 +120,6 @@ public static partial class Optimizer
                 c.Rejection = "out of fuel";
                 continue;
             }
-            fuel--;
-            chosen.Add(c);
-        }
-        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
-        return chosen;
-    }
-
-    private static List<Candidate> ChooseCustom(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
-    {
-        var chooser = options.Chooser ?? throw new ArgumentException("PolicyKind.Custom needs OptimizerOptions.Chooser", nameof(options));
-        var chosen = new List<Candidate>();
-        foreach (var c in chooser(analysis, candidates))
-        {
-            if (!c.IsValid || !candidates.Contains(c) || chosen.Contains(c) || chosen.Any(o => o.Overlaps(c)) || fuel == 0) continue;
             fuel--;
             chosen.Add(c);
         }

@@ -1,3 +1,4 @@
+using CompilerLLM.Tests.TestSupport;
 using System.Diagnostics;
 using CompilerLLM.Policy.OnnxRuntime;
 using Xunit.Abstractions;
@@ -62,7 +63,7 @@ public sealed class OnnxRuntimeTests(OnnxRuntimeFixture fixture, ITestOutputHelp
 
     private OrtLibrary Library => fixture.Library;
 
-    private static byte[] Model(IReadOnlyDictionary<string, string>? metadata = null) => TinyOnnxModel.Linear(W, B, metadata: metadata);
+    private static byte[] Model(IReadOnlyDictionary<string, string>? metadata = null) => LinearOnnx.Write(W, B, metadata: metadata);
 
     private static float[] Managed(ReadOnlySpan<float> x, int batch)
     {
@@ -114,7 +115,7 @@ public sealed class OnnxRuntimeTests(OnnxRuntimeFixture fixture, ITestOutputHelp
 
         Assert.Equal("X: Float[-1,4]", Assert.Single(session.Inputs).ToString());
         Assert.Equal("Y: Float[-1,3]", Assert.Single(session.Outputs).ToString());
-        Assert.Equal(TinyOnnxModel.Producer, session.ProducerName);
+        Assert.Equal(CompilerLLM.Training.Onnx.MlpOnnxWriter.ProducerName, session.ProducerName);
         Assert.Equal(metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal), session.CustomMetadata);
 
         foreach (int batch in new[] { 1, 2, 7 })

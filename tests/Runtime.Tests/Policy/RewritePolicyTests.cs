@@ -1,3 +1,4 @@
+using CompilerLLM.Tests.TestSupport;
 using CompilerLLM.Policy;
 using CompilerLLM.Policy.OnnxRuntime;
 
@@ -16,7 +17,7 @@ public sealed class RewritePolicyTests : IDisposable
         var w = new float[weights.Length, outputs];
         for (int i = 0; i < weights.Length; i++)
             for (int j = 0; j < outputs; j++) w[i, j] = weights[i];
-        return TinyOnnxModel.Linear(w, Enumerable.Repeat(bias, outputs).ToArray(), input, output, metadata ?? PolicyModelContract.Metadata());
+        return LinearOnnx.Write(w, Enumerable.Repeat(bias, outputs).ToArray(), input, output, metadata ?? PolicyModelContract.Metadata());
     }
 
     private string Write(byte[] model, string name = "m.onnx")

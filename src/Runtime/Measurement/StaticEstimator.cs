@@ -218,12 +218,8 @@ public sealed partial class StaticEstimator
         {
             int line = cfg.Nodes[node];
             if (file.Lines[line].Kind != LineKind.Instruction) continue;
-            var text = file.TextOf(line);
-            int comment = text.IndexOf('#');
-            if (comment >= 0) text = text[..comment];
-            var trimmed = text.Trim().ToString();
-            if (trimmed.Length == 0) continue;
-            lines.Add(LocalLabel().Replace(Whitespace().Replace(trimmed, " "), ".Lx"));
+            string text = NormalizeLine(file.TextOf(line).ToString());
+            if (text.Length > 0) lines.Add(text);
         }
         return lines;
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent: fetch the official ONNX Runtime native library (linux-x64) for the managed
-# P/Invoke binding in src/Runtime/Policy/OnnxRuntime/. The NuGet mirror here has no
+# P/Invoke binding in src/Runtime/Inference/OnnxRuntime/. The NuGet mirror here has no
 # Microsoft.ML.OnnxRuntime, so the library is taken from the npm package onnxruntime-node,
 # which ships the same libonnxruntime.so.1. Only that one file is extracted (it needs no
 # sibling .so: its NEEDED entries are glibc/libstdc++/libgcc only) into

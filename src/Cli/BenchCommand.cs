@@ -1,6 +1,6 @@
 using System.CommandLine;
-using CompilerLLM.Corpus;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Corpus;
+using CompilerLLM.Lab.Measurement;
 
 namespace CompilerLLM.Cli;
 
@@ -24,7 +24,7 @@ internal static class BenchCommand
     {
         if (files.Length == 0)
         {
-            var builder = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(Environment.CurrentDirectory), "bench"));
+            var builder = new CorpusBuilder(Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(Environment.CurrentDirectory), "bench"));
             var list = new List<string>();
             var flagSets = GccFlagSet.RoundTripMatrix.Where(f => f.Name is "O0" or "O2" or "O3").ToList();
             for (int seed = 1; seed <= csmithCount; seed++)

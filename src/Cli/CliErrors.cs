@@ -1,5 +1,5 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Cli;
 
@@ -16,11 +16,11 @@ internal static class CliErrors
         {
             return Fail(e.Message);
         }
-        catch (CompilerLLM.Verification.Z3NotFoundException e)
+        catch (CompilerLLM.Toolchain.Z3NotFoundException e)
         {
             return Fail(e.Message);
         }
-        catch (CompilerLLM.Policy.PolicyLoadException e)
+        catch (CompilerLLM.Inference.PolicyLoadException e)
         {
             return Fail(e.Message);
         }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
 
 namespace CompilerLLM.Cli;
@@ -26,9 +26,9 @@ internal static class EvalCommand
     /// <summary>
     /// The one place that turns <c>--policy</c> into optimizer options (through the shared <see cref="PolicySpec"/>);
     /// a model is loaded here and owned by the caller. Null and an error message when the text is not a policy;
-    /// a bad model file throws <see cref="CompilerLLM.Policy.PolicyLoadException"/> (a one-line error, exit 2).
+    /// a bad model file throws <see cref="CompilerLLM.Inference.PolicyLoadException"/> (a one-line error, exit 2).
     /// </summary>
-    internal static OptimizerOptions? ParsePolicy(string text, out CompilerLLM.Policy.RewritePolicy? model, out string? error)
+    internal static OptimizerOptions? ParsePolicy(string text, out CompilerLLM.Inference.RewritePolicy? model, out string? error)
     {
         model = null;
         if (!PolicySpec.TryParse(text, out var kind, out string? path, out error))
@@ -36,7 +36,7 @@ internal static class EvalCommand
             error = "--policy: " + error;
             return null;
         }
-        if (path is not null) model = CompilerLLM.Policy.RewritePolicy.Load(path);
+        if (path is not null) model = CompilerLLM.Inference.RewritePolicy.Load(path);
         return new OptimizerOptions { Policy = kind, Model = model };
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 
 namespace CompilerLLM.Cli;
 

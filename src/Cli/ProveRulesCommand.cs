@@ -3,6 +3,8 @@ using System.CommandLine;
 using CompilerLLM.Rewriting;
 using CompilerLLM.Verification;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Cli;
 
 internal static class ProveRulesCommand
@@ -22,7 +24,7 @@ internal static class ProveRulesCommand
 
     private static int Run(string[]? only, bool verbose, int jobs)
     {
-        if (CompilerLLM.Processes.ProcessRunner.FindOnPath("z3") is null)
+        if (CompilerLLM.Toolchain.ProcessRunner.FindOnPath("z3") is null)
             return CliErrors.Fail("z3 was not found on PATH (run scripts/setup.sh)");
         var rules = RuleCatalogue.All.Where(r => only is not { Length: > 0 } || only.Contains(r.Name)).ToList();
         if (only is { Length: > 0 } && rules.Count != only.Distinct().Count())

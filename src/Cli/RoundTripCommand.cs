@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CompilerLLM.Assembly;
-using CompilerLLM.Processes;
+using CompilerLLM.Lab.RoundTrip;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Cli;
 

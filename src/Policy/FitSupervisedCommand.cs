@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using CompilerLLM.Corpus;
-using CompilerLLM.Measurement;
-using CompilerLLM.Policy;
+using CompilerLLM.Lab.Corpus;
+using CompilerLLM.Lab.Measurement;
+using CompilerLLM.Inference;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Onnx;
 using CompilerLLM.Training.Supervised;
@@ -29,9 +29,9 @@ internal static class FitSupervisedCommand
     private static int Run(int programs, int firstSeed, string mcpu, string? output)
     {
         if (programs < 5) { Console.Error.WriteLine("compilerllm-train: error: --programs must be at least 5 (one in five goes to validation)"); return 2; }
-        string root = CompilerLLM.Policy.OnnxRuntime.OrtLibrary.FindRepositoryRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
-        output ??= Path.Combine(CorpusBuilder.DefaultCacheDirectory(root), "train", "supervised", RewritePolicy.DefaultModelFileName);
-        var corpus = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(root), "train"));
+        string root = CompilerLLM.Lab.Repository.FindRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
+        output ??= Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(root), "train", "supervised", RewritePolicy.DefaultModelFileName);
+        var corpus = new CorpusBuilder(Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(root), "train"));
         var estimator = new StaticEstimator(new StaticEstimatorOptions { Mcpu = mcpu, DiskCacheDirectory = Path.Combine(corpus.CacheDirectory, "mca") });
         var options = new SupervisedOptions { Programs = programs, FirstSeed = firstSeed };
         var (model, report) = SupervisedTrainer.Train(options, corpus, blocks => estimator.CyclesPerExecution(blocks),

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 using CompilerLLM.Training.Episodes;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Onnx;
@@ -33,7 +33,7 @@ internal static class TrainCommand
         var noCg = new Option<bool>("--no-cgmn") { Description = "turn Cross-Group Meta-Normalization off" };
         var noSurprise = new Option<bool>("--no-surprise") { Description = "turn surprise-aware reward modulation off" };
         var noKl = new Option<bool>("--no-kl") { Description = "turn the KL trust-region term off" };
-        var output = new Option<string?>("-o", "--output") { Description = "model path (default: src/Runtime/Policy/Model/policy.onnx); the model card goes next to it" };
+        var output = new Option<string?>("-o", "--output") { Description = "model path (default: src/Runtime/Inference/Model/policy.onnx); the model card goes next to it" };
         var report = new Option<string?>("--report") { Description = "write curves (SVG) and tables (Markdown) here (default: .cache/train/report)" };
         var checkpoints = new Option<string?>("--checkpoints") { Description = "checkpoint here and resume from it when present" };
         var command = ablate
@@ -56,7 +56,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static string Root => CompilerLLM.Policy.OnnxRuntime.OrtLibrary.FindRepositoryRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
+    private static string Root => CompilerLLM.Lab.Repository.FindRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
 
     private static void Progress(string message) => Console.Error.WriteLine($"train: {message}");
 
@@ -83,7 +83,7 @@ internal static class TrainCommand
         if (ShippedModelScore(setup) is { } shipped) scores.Insert(scores.Count - 1, shipped);
 
         // Export: the standardization folded into the first layer, checked against ORT on every validation row.
-        string output = s.Output ?? Path.Combine(Root, "src", "Runtime", "Policy", "Model", RewritePolicy.DefaultModelFileName);
+        string output = s.Output ?? Path.Combine(Root, "src", "Runtime", "Inference", "Model", RewritePolicy.DefaultModelFileName);
         var layers = setup.Scaler.Fold(run.Trainer.Model.ExportWeights());
         byte[] onnx = MlpOnnxWriter.Write(layers, PolicyModelContract.InputName, PolicyModelContract.OutputName,
             PolicyModelContract.Metadata(config.GreedyThreshold), "CompilerLLM rewrite policy trained by group-normalized policy optimization (see MODEL_CARD.md)");
@@ -125,7 +125,7 @@ internal static class TrainCommand
     /// <summary>The model shipped before this run, decided exactly as the optimizer does (score above its threshold, best first).</summary>
     private static PolicyScore? ShippedModelScore(TrainingSetup setup)
     {
-        string path = Path.Combine(Root, "src", "Runtime", "Policy", "Model", RewritePolicy.DefaultModelFileName);
+        string path = Path.Combine(Root, "src", "Runtime", "Inference", "Model", RewritePolicy.DefaultModelFileName);
         if (!File.Exists(path)) return null;
         try
         {

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Build.Tasks;
 
 /// <summary>

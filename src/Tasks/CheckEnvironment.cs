@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 
 namespace CompilerLLM.Build.Tasks;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 
 namespace CompilerLLM.Build.Tasks;
@@ -22,7 +22,7 @@ public sealed class CompileTranslationUnits : CompilerLlmTask
 
     public override bool Execute()
     {
-        var toolchain = new Toolchain(Compiler, "ar", ProjectDirectory);
+        var toolchain = new Gcc(ToolchainOptions.Default with { Compiler = Compiler }, ProjectDirectory);
         var results = new List<PendingDiagnostic>[TranslationUnits.Length];
         var compiled = new bool[TranslationUnits.Length];
         var clock = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public sealed class CompileTranslationUnits : CompilerLlmTask
     internal static IReadOnlyList<string> Arguments(ITaskItem unit) =>
         unit.GetMetadata("CompilerArguments").Split(PlanTranslationUnits.ArgumentSeparator, StringSplitOptions.RemoveEmptyEntries);
 
-    private bool CompileOne(Toolchain toolchain, ITaskItem unit, List<PendingDiagnostic> diagnostics)
+    private bool CompileOne(Gcc toolchain, ITaskItem unit, List<PendingDiagnostic> diagnostics)
     {
         string asm = unit.GetMetadata("AsmFile"), obj = unit.GetMetadata("ObjectFile"), dep = unit.GetMetadata("DependencyFile");
         if (DependencyFile.IsUpToDate(dep, unit.GetMetadata("CompileStampFile"), [asm, obj], ProjectDirectory)) return false;
@@ -59,7 +59,7 @@ public sealed class CompileTranslationUnits : CompilerLlmTask
         var args = Arguments(unit);
         string tempAsm = Outputs.TempFor(asm);
         var r = toolchain.CompileToAssembly(unit.ItemSpec, args, tempAsm, dep, obj);
-        diagnostics.AddRange(Toolchain.ParseGccOutput(r.StandardError, !r.Succeeded, unit.ItemSpec));
+        diagnostics.AddRange(GccDiagnostics.Parse(r.StandardError, !r.Succeeded, unit.ItemSpec));
         if (!r.Succeeded)
         {
             File.Delete(tempAsm);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CompilerLLM.Measurement;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 
 namespace CompilerLLM.Build.Tasks;
@@ -48,14 +47,14 @@ public sealed class LinkNative : CompilerLlmTask
     [Required] public string WorkDirectory { get; set; } = "";
     [Required] public string ReplayReportFile { get; set; } = "";
 
-    private Toolchain _toolchain = null!;
+    private Gcc _toolchain = null!;
     private string _type = "Application";
     private List<string> _linkFlags = [];
     private int _builds, _runs;
 
     public override bool Execute()
     {
-        _toolchain = new Toolchain(Compiler, Archiver, ProjectDirectory);
+        _toolchain = new Gcc(ToolchainOptions.Default with { Compiler = Compiler, Archiver = Archiver }, ProjectDirectory);
         _type = string.IsNullOrWhiteSpace(NativeOutputType) ? "Application" : NativeOutputType.Trim();
         _linkFlags = CommandLine.Split(LinkFlags);
         Directory.CreateDirectory(WorkDirectory);
@@ -172,7 +171,7 @@ public sealed class LinkNative : CompilerLlmTask
         Interlocked.Increment(ref _builds);
         var objects = TranslationUnits.Select((u, i) => u.GetMetadata(optimized[i] ? "OptimizedObjectFile" : "ObjectFile")).ToList();
         string output = Path.Combine(WorkDirectory, name + Path.GetExtension(NativeOutputPath));
-        var r = _toolchain.Link(_type, objects, output, _linkFlags);
+        var r = _toolchain.Link(Enum.Parse<NativeOutputKind>(_type), objects, output, _linkFlags);
         if (r.Succeeded) return output;
         string error = r.StandardError.Trim();
         _linkErrors[name] = error;
@@ -186,13 +185,8 @@ public sealed class LinkNative : CompilerLlmTask
     {
         _runs++;
         Outputs.CopyIfDifferent(candidate, NativeOutputPath);
-        var r = ProcessRunner.Run(new ProcessSpec("/bin/sh", ["-c", TestCommand!])
-        {
-            WorkingDirectory = ProjectDirectory,
-            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
-            Environment = new Dictionary<string, string?> { ["COMPILERLLM_ARTIFACT"] = Path.GetFullPath(NativeOutputPath) },
-        });
-        return new ProgramOutcome(r.ExitCode, r.StandardOutput, r.StandardError, r.TimedOut, r.Elapsed);
+        return UserProgram.RunShell(TestCommand!, ProjectDirectory, TimeSpan.FromSeconds(timeoutSeconds),
+            new Dictionary<string, string?> { ["COMPILERLLM_ARTIFACT"] = Path.GetFullPath(NativeOutputPath) });
     }
 
     private static string Summarize(ProgramOutcome o) =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 
 namespace CompilerLLM.Build.Tasks;
@@ -62,7 +62,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
         // Diagnostics of loading the policy were reported by CheckEnvironment (the first user in this node).
         var policy = PolicyCache.GetOrLoad(BuildEngine, key, []);
         var options = PolicySelection.ToOptions(policy, ValidateWithSmt, FaultInjectionFunction);
-        var toolchain = new Toolchain(Compiler, "ar", ProjectDirectory);
+        var toolchain = new Gcc(ToolchainOptions.Default with { Compiler = Compiler }, ProjectDirectory);
 
         var results = new List<PendingDiagnostic>[TranslationUnits.Length];
         var done = new bool[TranslationUnits.Length];
@@ -90,7 +90,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
             && (!File.Exists(stampFile) || File.GetLastWriteTimeUtc(stampFile) <= written);
     }
 
-    private bool OptimizeOne(Toolchain toolchain, ITaskItem unit, OptimizerOptions options, List<PendingDiagnostic> diagnostics)
+    private bool OptimizeOne(Gcc toolchain, ITaskItem unit, OptimizerOptions options, List<PendingDiagnostic> diagnostics)
     {
         if (IsUpToDate(unit, OptimizeStampFile)) return false;
         string source = unit.ItemSpec;

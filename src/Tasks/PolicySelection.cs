@@ -1,6 +1,6 @@
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
-using CompilerLLM.Policy.OnnxRuntime;
+using CompilerLLM.Inference;
+using CompilerLLM.Inference.OnnxRuntime;
 
 namespace CompilerLLM.Build.Tasks;
 

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Build.Framework;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Build.Tasks;
 
 /// <summary>The project's report: every TU's report and the replay, with totals.</summary>

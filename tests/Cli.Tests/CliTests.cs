@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CompilerLLM.Assembly;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Build.EndToEnd.Tests;
 

@@ -47,7 +47,7 @@ public sealed class PackageTests(PackageFixture fixture)
         string nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
         Assert.Contains("<developmentDependency>true</developmentDependency>", nuspec);
         Assert.Contains("<id>CompilerLLM.Build</id>", nuspec);
-        Assert.Equal(File.Exists(Path.Combine(fixture.RepositoryRoot, "src/Runtime/Policy/Model/policy.onnx")), names.Contains("tasks/net10.0/policy.onnx"));
+        Assert.Equal(File.Exists(Path.Combine(fixture.RepositoryRoot, "src/Runtime/Inference/Model/policy.onnx")), names.Contains("tasks/net10.0/policy.onnx"));
     }
 
     [Fact]

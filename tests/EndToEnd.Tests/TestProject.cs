@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Build.EndToEnd.Tests;
 

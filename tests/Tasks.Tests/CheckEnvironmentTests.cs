@@ -1,3 +1,5 @@
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Build.Tasks.Tests;
 
 public sealed class CheckEnvironmentTests : IDisposable
@@ -89,5 +91,5 @@ public sealed class CheckEnvironmentTests : IDisposable
         Assert.Contains("optimize=false\n", File.ReadAllText(_dir.File("obj/link.stamp")));
     }
 
-    private static string ProcessRunnerPath(string tool) => CompilerLLM.Processes.ProcessRunner.FindOnPath(tool)!;
+    private static string ProcessRunnerPath(string tool) => CompilerLLM.Toolchain.ProcessRunner.FindOnPath(tool)!;
 }

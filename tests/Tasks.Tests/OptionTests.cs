@@ -123,7 +123,7 @@ public class OptionTests
     {
         using var dir = new TempDir();
         var diagnostics = new List<PendingDiagnostic>();
-        string real = CompilerLLM.Policy.OnnxRuntime.OrtLibrary.Default.LibraryPath;
+        string real = CompilerLLM.Inference.OnnxRuntime.OrtLibrary.Default.LibraryPath;
         string? key = PolicySelection.Parse("default", dir.Path, diagnostics, real);
         Assert.Contains(real, key);
         using (var good = PolicySelection.Load(key!, diagnostics))

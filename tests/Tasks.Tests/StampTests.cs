@@ -1,3 +1,5 @@
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Build.Tasks.Tests;
 
 public class StampTests

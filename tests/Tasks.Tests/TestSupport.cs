@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 
 namespace CompilerLLM.Build.Tasks.Tests;

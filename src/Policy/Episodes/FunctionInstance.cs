@@ -1,8 +1,8 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 
 namespace CompilerLLM.Training.Episodes;
 
@@ -53,7 +53,7 @@ public sealed class FunctionInstance
             var valid = enumerator.Find(analysis).Where(c => c.IsValid).ToList();
             if (valid.Count == 0) continue;
             var cfg = analysis.Cfg;
-            int[] depth = FeatureExtractor.LoopDepths(cfg);
+            int[] depth = Loops.Depths(cfg);
             double WeightOf(int block) => counts is null ? Math.Pow(8, Math.Min(depth[block], 3)) : counts.CountOf(cfg, cfg.Blocks[block]);
 
             var blocks = new Dictionary<int, BlockText>();

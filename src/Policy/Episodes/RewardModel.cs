@@ -1,4 +1,4 @@
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Rewriting;
 
 namespace CompilerLLM.Training.Episodes;

@@ -1,5 +1,5 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Corpus;
+using CompilerLLM.Lab.Corpus;
 using CompilerLLM.Pipeline;
 
 namespace CompilerLLM.Training.Episodes;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using CompilerLLM.Corpus;
-using CompilerLLM.Measurement;
-using CompilerLLM.Policy;
+using CompilerLLM.Lab.Corpus;
+using CompilerLLM.Lab.Measurement;
+using CompilerLLM.Inference;
 
 namespace CompilerLLM.Training.Episodes;
 
@@ -29,7 +29,7 @@ public sealed class TrainingSetup
     public static TrainingSetup Create(CorpusOptions corpus, string repositoryRoot, string mcpu, Action<string> progress)
     {
         var clock = Stopwatch.StartNew();
-        var builder = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(repositoryRoot), "train"));
+        var builder = new CorpusBuilder(Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(repositoryRoot), "train"));
         var (train, validation) = TrainingCorpus.Build(corpus, builder, progress);
         progress($"corpus: {train.Count} training and {validation.Count} validation functions with candidates, " +
             $"{train.Sum(f => f.Count) + validation.Sum(f => f.Count)} candidates ({clock.Elapsed.TotalSeconds:F0} s)");

@@ -1,6 +1,6 @@
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 using CompilerLLM.Training.Episodes;
 
 namespace CompilerLLM.Training.Supervised;

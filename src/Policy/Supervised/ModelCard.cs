@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 
 namespace CompilerLLM.Training.Supervised;
 

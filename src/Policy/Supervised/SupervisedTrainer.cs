@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CompilerLLM.Assembly;
-using CompilerLLM.Corpus;
+using CompilerLLM.Lab.Corpus;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 
 namespace CompilerLLM.Training.Supervised;
 

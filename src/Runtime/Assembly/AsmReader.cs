@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Iced.Intel;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Assembly;
 
 /// <summary>The input is not something the model can read at all (wrong syntax or architecture, or GAS rejects it).</summary>
@@ -41,7 +43,7 @@ public static class AsmReader
     /// <summary>Models <paramref name="source"/>; <paramref name="path"/> names it in messages.</summary>
     public static AsmFile Read(string path, string source, GasAssembler? assembler = null)
     {
-        assembler ??= new GasAssembler();
+        assembler ??= GasAssembler.Default;
         var scan = Scan(path, source);
         using var temp = new TempDirectory();
         string sourceFile = temp.File("input.s"), objectFile = temp.File("input.o"), listingFile = temp.File("input.lst");

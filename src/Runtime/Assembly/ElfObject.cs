@@ -319,7 +319,7 @@ public sealed class ElfObject
         }
     }
 
-    internal static bool IsRealSectionIndex(int index, int sectionCount) =>
+    public static bool IsRealSectionIndex(int index, int sectionCount) =>
         index > 0 && index < sectionCount && (index < ElfConstants.SHN_LORESERVE || index > 0xFFFF);
 
     private static ElfSymbol[] ReadSymbols(ReadOnlySpan<byte> span, RawSection[] raw, ElfSection[] sections, int symtabIndex, out int[]? extended)

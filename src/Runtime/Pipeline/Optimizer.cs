@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Iced.Intel;
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Cost;
 using CompilerLLM.Rewriting;
 
 namespace CompilerLLM.Pipeline;
@@ -82,7 +82,7 @@ public static partial class Optimizer
         var model = options.Model ?? throw new ArgumentException("PolicyKind.Model needs OptimizerOptions.Model", nameof(options));
         var valid = candidates.Where(c => c.IsValid).ToList();
         if (valid.Count == 0) return [];
-        float[] scores = model.Score(CompilerLLM.Policy.FeatureExtractor.Extract(analysis, valid));
+        float[] scores = model.Score(CompilerLLM.Inference.FeatureExtractor.Extract(analysis, valid));
         for (int i = 0; i < valid.Count; i++) valid[i].Score = scores[i];
         float threshold = options.Threshold ?? model.Threshold;
         var aboveThreshold = new List<Candidate>(valid.Count);

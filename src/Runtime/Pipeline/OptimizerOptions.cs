@@ -18,7 +18,7 @@ public sealed record OptimizerOptions
     public PolicyKind Policy { get; init; } = PolicyKind.All;
 
     /// <summary>The ONNX policy used when <see cref="Policy"/> is <see cref="PolicyKind.Model"/> (owned by the caller).</summary>
-    public CompilerLLM.Policy.RewritePolicy? Model { get; init; }
+    public CompilerLLM.Inference.RewritePolicy? Model { get; init; }
 
     /// <summary>
     /// For <see cref="PolicyKind.Custom"/>: given a function and its candidates, the ones to apply. Invalid and

@@ -27,7 +27,7 @@ public static class PolicySpec
                 return true;
             case "default":
                 kind = PolicyKind.Model;
-                modelPath = CompilerLLM.Policy.RewritePolicy.DefaultModelPath;
+                modelPath = CompilerLLM.Inference.RewritePolicy.DefaultModelPath;
                 return true;
             case { } v when v.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || v.Contains('/') || File.Exists(v):
                 kind = PolicyKind.Model;

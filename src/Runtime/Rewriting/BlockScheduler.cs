@@ -1,7 +1,7 @@
 using Iced.Intel;
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Cost;
 
 namespace CompilerLLM.Rewriting;
 

@@ -20,7 +20,7 @@ public static class LoopAlignment
         var result = new List<Candidate>();
         var file = analysis.File;
         var cfg = analysis.Cfg;
-        foreach (int top in LoopTops(cfg))
+        foreach (int top in Loops.Tops(cfg))
         {
             var block = cfg.Blocks[top];
             if (block.Labels.Count == 0 || block.NodeCount == 0) continue;
@@ -33,66 +33,6 @@ public static class LoopAlignment
             });
         }
         return result;
-    }
-
-    /// <summary>
-    /// The first block in layout of every natural loop. Loops come from retreating edges of a
-    /// depth-first walk from the entry (latch → header); the body is what reaches the latch without
-    /// passing the header. The padding goes before the top, whose layout predecessor is outside the
-    /// loop, so NOPs run at most once per loop entry, never per iteration (GCC's own placement).
-    /// </summary>
-    internal static SortedSet<int> LoopTops(ControlFlowGraph cfg)
-    {
-        var tops = new SortedSet<int>();
-        foreach (var body in LoopBodies(cfg))
-        {
-            int top = body.Min();
-            if (top > 0) tops.Add(top); // the function's entry keeps the function's own alignment
-        }
-        return tops;
-    }
-
-    /// <summary>The blocks of every natural loop (one per header: the union of its back edges' bodies).</summary>
-    internal static List<HashSet<int>> LoopBodies(ControlFlowGraph cfg)
-    {
-        int n = cfg.Blocks.Length;
-        var loops = new List<HashSet<int>>();
-        if (n == 0) return loops;
-        var state = new byte[n]; // 0 new, 1 on stack, 2 done
-        var backEdges = new List<(int Latch, int Header)>();
-        var stack = new Stack<(int Block, int Next)>();
-        stack.Push((0, 0));
-        state[0] = 1;
-        while (stack.Count > 0)
-        {
-            var (b, next) = stack.Pop();
-            var successors = cfg.Blocks[b].Successors;
-            if (next < successors.Count)
-            {
-                stack.Push((b, next + 1));
-                int s = successors[next];
-                if (state[s] == 1) backEdges.Add((b, s));
-                else if (state[s] == 0)
-                {
-                    state[s] = 1;
-                    stack.Push((s, 0));
-                }
-            }
-            else state[b] = 2;
-        }
-        // One loop per header: the union of the bodies of all its back edges.
-        foreach (var group in backEdges.GroupBy(e => e.Header))
-        {
-            var body = new HashSet<int> { group.Key };
-            var work = new Stack<int>();
-            foreach (var (latch, _) in group)
-                if (body.Add(latch)) work.Push(latch);
-            while (work.Count > 0)
-                foreach (int p in cfg.Blocks[work.Pop()].Predecessors)
-                    if (body.Add(p)) work.Push(p);
-            loops.Add(body);
-        }
-        return loops;
     }
 
     private static bool IsAlignedAlready(AsmFile file, int label)

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using CompilerLLM.Analysis;
 using Iced.Intel;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Verification;
 
 public enum EquivalenceStatus
@@ -40,7 +42,7 @@ public sealed record EquivalenceOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The z3 executable.</summary>
-    public string Solver { get; init; } = Z3Solver.DefaultExecutable;
+    public string Solver { get; init; } = ToolchainOptions.Default.Solver;
 }
 
 /// <summary>

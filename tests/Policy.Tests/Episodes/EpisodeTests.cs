@@ -1,7 +1,7 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 using CompilerLLM.Training.Episodes;
 using CompilerLLM.Training.Learning;
 

@@ -1,8 +1,8 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
-using CompilerLLM.Processes;
+using CompilerLLM.Inference;
+using CompilerLLM.Toolchain;
 using CompilerLLM.Training.Episodes;
 using CompilerLLM.Training.Learning;
 
@@ -17,7 +17,7 @@ public sealed class TrainingDeterminismTests : IDisposable
 
     private List<FunctionInstance> Instances(string kernel)
     {
-        string root = CompilerLLM.Policy.OnnxRuntime.OrtLibrary.FindRepositoryRoot(AppContext.BaseDirectory)!;
+        string root = CompilerLLM.Lab.Repository.FindRoot(AppContext.BaseDirectory)!;
         string s = _temp.File(kernel + ".s");
         var gcc = ProcessRunner.Run(new ProcessSpec("gcc", ["-S", "-O2", "-o", s, Path.Combine(root, "tests", "corpus", "kernels", kernel + ".c")]));
         Assert.True(gcc.Succeeded, gcc.StandardError);

@@ -1,7 +1,7 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Policy;
-using CompilerLLM.Policy.OnnxRuntime;
-using CompilerLLM.Processes;
+using CompilerLLM.Inference;
+using CompilerLLM.Inference.OnnxRuntime;
+using CompilerLLM.Toolchain;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Onnx;
 

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using CompilerLLM.Assembly;
 using static CompilerLLM.Assembly.ElfConstants;
 
+using CompilerLLM.Toolchain;
+
+using CompilerLLM.Lab.RoundTrip;
+
 namespace CompilerLLM.Tests.Assembly;
 
 public sealed class ElfObjectTests : IDisposable

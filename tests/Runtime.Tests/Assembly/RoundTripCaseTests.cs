@@ -1,5 +1,9 @@
 using CompilerLLM.Assembly;
 
+using CompilerLLM.Toolchain;
+
+using CompilerLLM.Lab.RoundTrip;
+
 namespace CompilerLLM.Tests.Assembly;
 
 /// <summary>

@@ -3,6 +3,10 @@ using CompilerLLM.Assembly;
 using CompilerLLM.Tests.TestSupport;
 using Xunit.Abstractions;
 
+using CompilerLLM.Toolchain;
+
+using CompilerLLM.Lab.RoundTrip;
+
 namespace CompilerLLM.Tests.Assembly;
 
 /// <summary>

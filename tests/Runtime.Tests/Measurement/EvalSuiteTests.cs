@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 
 namespace CompilerLLM.Tests.Measurement;
 

@@ -1,5 +1,5 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 
 namespace CompilerLLM.Tests.Measurement;
 

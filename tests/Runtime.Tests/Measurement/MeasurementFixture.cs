@@ -1,5 +1,5 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Tests.Measurement;
 
@@ -31,8 +31,8 @@ public sealed class MeasurementWorkspace : IDisposable
     public string Link(string name, params string[] inputs)
     {
         string exe = _temp.File(name);
-        string? error = CompilerLLM.Measurement.NativeProgram.Link(inputs, exe);
-        Assert.Null(error);
+        var linked = new Gcc(ToolchainOptions.Default).Link(NativeOutputKind.Application, inputs, exe, ["-lm"]);
+        Assert.True(linked.Succeeded, linked.StandardError);
         return exe;
     }
 }

@@ -1,6 +1,6 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 
 namespace CompilerLLM.Tests.Measurement;
 

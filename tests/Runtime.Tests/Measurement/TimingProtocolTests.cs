@@ -1,4 +1,4 @@
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Measurement;
 
 namespace CompilerLLM.Tests.Measurement;
 

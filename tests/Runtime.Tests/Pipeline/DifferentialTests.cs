@@ -1,9 +1,11 @@
 using CompilerLLM.Assembly;
-using CompilerLLM.Corpus;
-using CompilerLLM.Measurement;
+using CompilerLLM.Lab.Corpus;
+using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
 using CompilerLLM.Tests.TestSupport;
 using Xunit.Abstractions;
+
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Tests.Pipeline;
 
@@ -24,7 +26,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
     {
         var flags = TestCorpus.FlagSet(flagSet);
         if (flags.Flags.Contains("x86-64-v3") && !CpuHasAvx2()) return;
-        var builder = new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(AppContext.BaseDirectory), "diff-corpus"));
+        var builder = new CorpusBuilder(Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(AppContext.BaseDirectory), "diff-corpus"));
         var seeds = Enumerable.Range(1000, SeedCount).ToArray();
         var results = new (int Applied, string? Failure, bool Skipped)[seeds.Length];
         Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -51,11 +53,14 @@ public sealed class DifferentialTests(ITestOutputHelper output)
 
         string baseExe = temp.File("base"), optExe = temp.File("opt");
         var linkFlags = new[] { "-lm" };
-        if (NativeProgram.Link([asm], baseExe, linkFlags) is { } e1) return (0, $"seed {seed} {flags.Name}: baseline does not link: {e1}", false);
-        if (NativeProgram.Link([optimized], optExe, linkFlags) is { } e2) return (0, $"seed {seed} {flags.Name}: optimized does not link: {e2}", false);
-        var baseline = NativeProgram.Run(baseExe, timeout: TimeSpan.FromSeconds(4));
+        var gcc = new Gcc(ToolchainOptions.Default);
+        if (gcc.Link(NativeOutputKind.Application, [asm], baseExe, linkFlags) is { Succeeded: false } e1)
+            return (0, $"seed {seed} {flags.Name}: baseline does not link: {e1.StandardError.Trim()}", false);
+        if (gcc.Link(NativeOutputKind.Application, [optimized], optExe, linkFlags) is { Succeeded: false } e2)
+            return (0, $"seed {seed} {flags.Name}: optimized does not link: {e2.StandardError.Trim()}", false);
+        var baseline = UserProgram.Run(baseExe, timeout: TimeSpan.FromSeconds(4));
         if (baseline.TimedOut) return (0, null, true);
-        var ours = NativeProgram.Run(optExe, timeout: TimeSpan.FromSeconds(20));
+        var ours = UserProgram.Run(optExe, timeout: TimeSpan.FromSeconds(20));
         if (!ours.SameBehaviourAs(baseline))
         {
             return (result.Report.Applied, $"seed {seed} {flags.Name}: MISCOMPILE ({result.Report.Applied} rewrites): expected exit {baseline.ExitCode} '{baseline.StandardOutput.Trim()}', " +

@@ -1,8 +1,10 @@
 using CompilerLLM.Assembly;
 using CompilerLLM.Pipeline;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 using CompilerLLM.Tests.Policy;
 using CompilerLLM.Tests.TestSupport;
+
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Tests.Pipeline;
 

@@ -1,6 +1,6 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Policy;
+using CompilerLLM.Inference;
 using CompilerLLM.Rewriting;
 
 namespace CompilerLLM.Tests.Policy;
@@ -61,7 +61,7 @@ public sealed class FeatureSchemaTests
             "\tsubl\t$1, %ecx\n\tjne\t.L3\n\tsubl\t$1, %edi\n\tjne\t.L2\n\tret\n\t.size g, .-g\n";
         var file = AsmReader.Read("g.s", nested);
         var analysis = FunctionAnalysis.Analyze(file, file.Functions[0]);
-        var depth = FeatureExtractor.LoopDepths(analysis.Cfg);
+        var depth = Loops.Depths(analysis.Cfg);
         int Block(string label) => analysis.Cfg.Blocks.Single(b => b.Labels.Contains(label)).Index;
         Assert.Equal(0, depth[0]);
         Assert.Equal(1, depth[Block(".L2")]);

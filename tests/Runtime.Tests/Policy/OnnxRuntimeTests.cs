@@ -1,6 +1,6 @@
 using CompilerLLM.Tests.TestSupport;
 using System.Diagnostics;
-using CompilerLLM.Policy.OnnxRuntime;
+using CompilerLLM.Inference.OnnxRuntime;
 using Xunit.Abstractions;
 
 namespace CompilerLLM.Tests.Policy;
@@ -14,7 +14,7 @@ public sealed class OnnxRuntimeFixture
     {
         if (!OrtLibrary.DefaultCandidates().Any(File.Exists))
         {
-            string root = OrtLibrary.FindRepositoryRoot(AppContext.BaseDirectory)
+            string root = CompilerLLM.Lab.Repository.FindRoot(AppContext.BaseDirectory)
                 ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
             var psi = new ProcessStartInfo("bash", ["scripts/setup-onnxruntime.sh"])
             {

@@ -1,13 +1,15 @@
 using CompilerLLM.Tests.TestSupport;
-using CompilerLLM.Policy;
-using CompilerLLM.Policy.OnnxRuntime;
+using CompilerLLM.Inference;
+using CompilerLLM.Inference.OnnxRuntime;
+
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Tests.Policy;
 
 /// <summary>Loading a policy model checks it against the contract; every way a file can be wrong is a PolicyLoadException naming it.</summary>
 public sealed class RewritePolicyTests : IDisposable
 {
-    private readonly CompilerLLM.Assembly.TempDirectory _temp = new("compilerllm-policy-");
+    private readonly CompilerLLM.Toolchain.TempDirectory _temp = new("compilerllm-policy-");
 
     public void Dispose() => _temp.Dispose();
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CompilerLLM.Corpus;
+using CompilerLLM.Lab.Corpus;
 
 namespace CompilerLLM.Tests.TestSupport;
 
@@ -14,7 +14,7 @@ public static class TestCorpus
     public static readonly int[] CsmithSeeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
     private static readonly Lazy<CorpusBuilder> Builder = new(() =>
-        new CorpusBuilder(Path.Combine(CorpusBuilder.DefaultCacheDirectory(AppContext.BaseDirectory), "test-corpus")));
+        new CorpusBuilder(Path.Combine(CompilerLLM.Lab.Repository.DefaultCacheDirectory(AppContext.BaseDirectory), "test-corpus")));
 
     private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<string>>> Cache = new();
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
-using CompilerLLM.Processes;
+using CompilerLLM.Toolchain;
 using CompilerLLM.Verification;
 using Iced.Intel;
 using Xunit.Abstractions;

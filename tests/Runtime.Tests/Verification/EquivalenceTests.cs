@@ -1,6 +1,8 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Verification;
 
+using CompilerLLM.Toolchain;
+
 namespace CompilerLLM.Tests.Verification;
 
 /// <summary>Known x86 identities and non-identities, each decided by the real z3.</summary>

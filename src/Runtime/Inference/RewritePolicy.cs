@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using CompilerLLM.Inference.OnnxRuntime;
+
+namespace CompilerLLM.Inference;
+
+/// <summary>Why a policy model could not be used.</summary>
+public enum PolicyLoadFailure : byte
+{
+    /// <summary>The file is missing or unreadable.</summary>
+    ModelFile,
+    /// <summary>The ONNX Runtime native library is missing, of the wrong version, or failed to start.</summary>
+    Runtime,
+    /// <summary>ONNX Runtime refused the file (corrupt, truncated, not ONNX, unsupported operator).</summary>
+    InvalidModel,
+    /// <summary>A valid ONNX model that does not meet <see cref="PolicyModelContract"/>.</summary>
+    Contract,
+}
+
+/// <summary>A policy model that cannot be used; the message names the file and the reason.</summary>
+public sealed class PolicyLoadException(string modelPath, PolicyLoadFailure failure, string reason, Exception? inner = null)
+    : Exception($"{modelPath}: {reason}", inner)
+{
+    public string ModelPath { get; } = modelPath;
+    public PolicyLoadFailure Failure { get; } = failure;
+    public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// The learned rewrite policy: an ONNX model, run by ONNX Runtime, that scores every candidate rewrite of
+/// a function (one row of <see cref="FeatureSchema"/> features each) in one batched call. A candidate is
+/// applied when its score exceeds <see cref="Threshold"/>. Loading checks the model against
+/// <see cref="PolicyModelContract"/>; scoring is thread-safe, so one instance serves a whole build node.
+/// </summary>
+public sealed class RewritePolicy : IDisposable
+{
+    /// <summary>The file name of the model shipped next to the runtime assembly (and in the package's tasks folder).</summary>
+    public const string DefaultModelFileName = "policy.onnx";
+
+    private readonly OnnxSession _session;
+
+    private RewritePolicy(string path, string sha256, OnnxSession session, float threshold)
+    {
+        ModelPath = path;
+        ModelSha256 = sha256;
+        _session = session;
+        Threshold = threshold;
+    }
+
+    public string ModelPath { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the model file: part of incremental-build stamps and reports.</summary>
+    public string ModelSha256 { get; }
+
+    /// <summary>The score above which a candidate is applied (from the model's metadata, default 0: p &gt; 0.5).</summary>
+    public float Threshold { get; }
+
+    /// <summary>The model the package ships: <c>policy.onnx</c> next to this assembly.</summary>
+    public static string DefaultModelPath =>
+        Path.Combine(Path.GetDirectoryName(typeof(RewritePolicy).Assembly.Location) ?? AppContext.BaseDirectory, DefaultModelFileName);
+
+    /// <summary>Loads and checks a model. Throws <see cref="PolicyLoadException"/> (never anything else for a bad file or library).</summary>
+    public static RewritePolicy Load(string path, OrtLibrary? library = null)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new PolicyLoadException(path, PolicyLoadFailure.ModelFile, $"cannot read the policy model: {e.Message}", e);
+        }
+        try
+        {
+            library ??= OrtLibrary.Default;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            throw new PolicyLoadException(path, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
+        }
+        OnnxSession session;
+        try
+        {
+            session = OnnxSession.FromBytes(bytes, library);
+        }
+        catch (OnnxRuntimeException e) when (e.ErrorCode == OrtErrorCode.NotLoaded)
+        {
+            throw new PolicyLoadException(path, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new PolicyLoadException(path, PolicyLoadFailure.InvalidModel, $"ONNX Runtime cannot load the model: {e.Message}", e);
+        }
+        string? violation = PolicyModelContract.Check(session, out float threshold);
+        if (violation is not null)
+        {
+            session.Dispose();
+            throw new PolicyLoadException(path, PolicyLoadFailure.Contract, $"not a policy model for this build: {violation}");
+        }
+        return new RewritePolicy(Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), session, threshold);
+    }
+
+    /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="FeatureSchema.Width"/> floats a row).</summary>
+    public float[] Score(ReadOnlySpan<float> rows)
+    {
+        int width = FeatureSchema.Width;
+        if (rows.Length % width != 0)
+            throw new ArgumentException($"{rows.Length} floats is not a whole number of {width}-wide rows", nameof(rows));
+        int n = rows.Length / width;
+        if (n == 0) return [];
+        float[] scores = _session.Run(PolicyModelContract.InputName, rows, [n, width], PolicyModelContract.OutputName);
+        if (scores.Length != n)
+            throw new InvalidOperationException($"{ModelPath}: the model returned {scores.Length} scores for {n} candidates");
+        return scores;
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,64 @@
+namespace CompilerLLM.Toolchain;
+
+/// <summary>What a link produces.</summary>
+public enum NativeOutputKind : byte
+{
+    /// <summary>An executable (<c>gcc -o</c>).</summary>
+    Application,
+    /// <summary>A static library (<c>ar rcsD</c>).</summary>
+    StaticLibrary,
+    /// <summary>A shared library (<c>gcc -shared</c>).</summary>
+    SharedLibrary,
+}
+
+/// <summary>
+/// The GCC driver, the archiver and the linker, exactly as every build of ours runs them: the MSBuild tasks, the
+/// compiler launcher and evaluation alike, so that what is measured is what users get. No shell is involved.
+/// </summary>
+public sealed class Gcc(ToolchainOptions options, string? workingDirectory = null)
+{
+    public ToolchainOptions Options { get; } = options;
+
+    /// <summary>Where the tools run (relative source paths are resolved here, and written so into debug info).</summary>
+    public string? WorkingDirectory { get; } = workingDirectory;
+
+    private ProcessResult Run(string tool, IEnumerable<string> args) =>
+        ProcessRunner.Run(new ProcessSpec(tool, args.ToList()) { WorkingDirectory = WorkingDirectory, Timeout = Options.ToolTimeout });
+
+    /// <summary>
+    /// <c>gcc -S</c>, with a make-style dependency file when <paramref name="dependencyFile"/> is given; the source
+    /// path is passed as written so that <c>.file</c> and debug info match a plain gcc build.
+    /// </summary>
+    public ProcessResult CompileToAssembly(string source, IReadOnlyList<string> args, string assemblyOut,
+        string? dependencyFile = null, string? dependencyTarget = null) =>
+        Run(Options.Compiler, dependencyFile is null
+            ? ["-S", .. args, source, "-o", assemblyOut]
+            : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", assemblyOut]);
+
+    /// <summary>
+    /// Assembles through the driver (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with
+    /// exactly the options it uses for its own output (--64, --gdwarf-5 for -g, -Wa, …): the object equals
+    /// <c>gcc -c x.c</c>'s. Dependency options (<c>-M…</c>) are dropped: they mean nothing for assembly.
+    /// </summary>
+    public ProcessResult Assemble(string assembly, IReadOnlyList<string> args, string objectOut) =>
+        Run(Options.Compiler, ["-c", "-x", "assembler", .. args.Where(a => !a.StartsWith("-M", StringComparison.Ordinal)), assembly, "-o", objectOut]);
+
+    /// <summary>Links (or archives) <paramref name="objects"/> into <paramref name="output"/>.</summary>
+    public ProcessResult Link(NativeOutputKind kind, IReadOnlyList<string> objects, string output, IReadOnlyList<string> linkFlags)
+    {
+        switch (kind)
+        {
+            case NativeOutputKind.StaticLibrary:
+                if (File.Exists(output)) File.Delete(output);
+                return Run(Options.Archiver, ["rcsD", output, .. objects]);
+            case NativeOutputKind.SharedLibrary:
+                return Run(Options.Compiler, ["-shared", "-o", output, .. objects, .. linkFlags]);
+            default:
+                return Run(Options.Compiler, ["-o", output, .. objects, .. linkFlags]);
+        }
+    }
+
+    /// <summary>Runs the driver with a short timeout to ask it something (version, predefined macros, target).</summary>
+    public ProcessResult Probe(IReadOnlyList<string> args) =>
+        ProcessRunner.Run(new ProcessSpec(Options.Compiler, args) { WorkingDirectory = WorkingDirectory, Timeout = TimeSpan.FromMinutes(1) });
+}

@@ -6,7 +6,8 @@
 # assembly byte for byte. Prints one line per difference and a summary; exits non-zero on any difference.
 #
 #   bash scripts/compare-optimizer.sh [REF]        (default REF: origin/main, else HEAD)
-# Environment: CSMITH (number of csmith programs, default 40).
+# Environment: CSMITH (number of csmith programs, default 40); COMPARE_WORK (the folder for the reference
+# worktree, the corpus and the outputs; default .cache/compare-optimizer, shareable between checkouts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,7 +15,7 @@ ref=${1:-$(git rev-parse --verify -q origin/main >/dev/null && echo origin/main 
 csmith_count=${CSMITH:-40}
 bash scripts/setup.sh >/dev/null 2>&1
 
-work="$root/.cache/compare-optimizer"
+work=${COMPARE_WORK:-$root/.cache/compare-optimizer}
 refdir="$work/ref-tree"
 mkdir -p "$work"
 commit=$(git rev-parse "$ref")
@@ -24,7 +25,7 @@ if [ ! -d "$refdir" ] || [ "$(git -C "$refdir" rev-parse HEAD 2>/dev/null)" != "
   git worktree add --detach "$refdir" "$commit" >/dev/null
 fi
 echo "compare-optimizer: reference $ref ($(git rev-parse --short "$commit")) against the working tree" >&2
-dotnet build "$refdir/src/Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+[ -f "$refdir/src/Cli/bin/Release/net10.0/compilerllm.dll" ] || dotnet build "$refdir/src/Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build src/Cli -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 ref_cli=(dotnet "$refdir/src/Cli/bin/Release/net10.0/compilerllm.dll")
 new_cli=(dotnet "$root/src/Cli/bin/Release/net10.0/compilerllm.dll")
@@ -49,7 +50,7 @@ done
 
 # Reference outputs are kept per commit (the optimizer is deterministic), so only the working tree reruns.
 refout="$work/out-$commit"
-newout="$work/out-working-tree"
+newout="$work/out-$(echo "$root" | tr / _)"
 rm -rf "$newout"; mkdir -p "$refout" "$newout"
 files=0; same=0; differ=0
 run() { # out-file err-file cli… -- optimize arguments…

@@ -51,9 +51,9 @@ internal static class BenchCommand
 
     private static int RunPolicy(string policy, string[] files, int iterations)
     {
-        if (!CompilerLLM.Pipeline.PolicySpec.TryParse(policy, out var kind, out string? modelPath, out string? error) || modelPath is null)
+        if (!CompilerLLM.Pipeline.PolicyRequest.TryParse(policy, Environment.CurrentDirectory, out var request, out string? error) || request.ModelPath is null)
             return CliErrors.Fail("--policy: " + (error ?? $"'{policy}' is not a model (expected default or a path to an .onnx model)"));
-        var r = PolicyBenchmark.Run(modelPath, files, Math.Max(1, iterations), m => Console.Error.WriteLine("bench: " + m));
+        var r = PolicyBenchmark.Run(request.ModelPath, files, Math.Max(1, iterations), m => Console.Error.WriteLine("bench: " + m));
         Console.WriteLine($"session: first {r.FirstLoadMilliseconds:F1} ms (incl. ONNX Runtime environment), then {r.LoadMilliseconds:F2} ms");
         Console.WriteLine($"batches: {r.Functions} functions, {r.Candidates} candidates, median {r.MedianBatch}, p90 {r.P90Batch}, max {r.MaxBatch} per function");
         foreach (var (batch, us) in r.FixedBatches) Console.WriteLine($"run of {batch,3} rows: {us:F3} µs/row");

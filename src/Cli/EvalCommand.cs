@@ -13,38 +13,23 @@ internal static class EvalCommand
         var policy = new Option<string>("--policy") { Description = "default (the shipped ONNX model) | PATH.onnx | all (every validated candidate, greedily) | none", DefaultValueFactory = _ => "default" };
         var report = new Option<string?>("--report") { Description = "Write eval.json, eval.md and eval.html (with SVG plots) into this folder" };
         var pairs = new Option<int>("--pairs") { Description = $"Interleaved timing pairs per program (at least {TimingOptions.MinimumPairs})", DefaultValueFactory = _ => TimingOptions.MinimumPairs };
+        var work = new Option<string?>("--work") { Description = "Keep both builds of every program in this folder (WORK/NAME/units holds each unit's .s, .o, .opt.s and .opt.o); default: a temporary folder removed afterwards" };
         var mcpu = new Option<string>("--mcpu") { Description = "CPU model of the llvm-mca static estimate (default: this machine's)", DefaultValueFactory = _ => "native" };
         var command = new Command("eval", "Build each program of a suite with GCC and with us, check its test, time both and estimate cycles")
         {
-            suite, baselineFlags, policy, report, pairs, mcpu,
+            suite, baselineFlags, policy, report, pairs, mcpu, work,
         };
         command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(suite)!, parse.GetValue(baselineFlags)!, parse.GetValue(policy)!,
-            parse.GetValue(report), parse.GetValue(pairs), parse.GetValue(mcpu)!)));
+            parse.GetValue(report), parse.GetValue(pairs), parse.GetValue(mcpu)!, parse.GetValue(work))));
         return command;
     }
 
-    /// <summary>
-    /// The one place that turns <c>--policy</c> into optimizer options (through the shared <see cref="PolicySpec"/>);
-    /// a model is loaded here and owned by the caller. Null and an error message when the text is not a policy;
-    /// a bad model file throws <see cref="CompilerLLM.Inference.PolicyLoadException"/> (a one-line error, exit 2).
-    /// </summary>
-    internal static OptimizerOptions? ParsePolicy(string text, out CompilerLLM.Inference.RewritePolicy? model, out string? error)
+    private static int Run(string suitePath, string baselineFlags, string policyText, string? reportDir, int pairs, string mcpu, string? workDir)
     {
-        model = null;
-        if (!PolicySpec.TryParse(text, out var kind, out string? path, out error))
-        {
-            error = "--policy: " + error;
-            return null;
-        }
-        if (path is not null) model = CompilerLLM.Inference.RewritePolicy.Load(path);
-        return new OptimizerOptions { Policy = kind, Model = model };
-    }
-
-    private static int Run(string suitePath, string baselineFlags, string policyText, string? reportDir, int pairs, string mcpu)
-    {
-        var optimizer = ParsePolicy(policyText, out var model, out string? policyError);
-        if (optimizer is null) return CliErrors.Fail(policyError!);
-        using var ownedModel = model;
+        if (!PolicyRequest.TryParse(policyText, Environment.CurrentDirectory, out var request, out string? policyError))
+            return CliErrors.Fail("--policy: " + policyError);
+        using var policy = request.Load();
+        var optimizer = policy.ToOptions();
         if (pairs < TimingOptions.MinimumPairs) return CliErrors.Fail($"--pairs must be at least {TimingOptions.MinimumPairs} (the timing protocol needs them for its interval)");
         if (!Directory.Exists(suitePath)) return CliErrors.Fail($"{suitePath}: the suite folder does not exist");
         var entries = EvalSuite.Discover(suitePath);
@@ -57,6 +42,7 @@ internal static class EvalCommand
             Optimizer = optimizer,
             Timing = new TimingOptions { Pairs = pairs },
             Mcpu = mcpu,
+            WorkDirectory = workDir is null ? null : Path.GetFullPath(workDir),
         };
         SuiteEvaluator evaluator;
         try

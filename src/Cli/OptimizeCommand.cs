@@ -29,7 +29,7 @@ internal static class OptimizeCommand
 
     private static int Run(string input, string output, string policyName, float? threshold, string? reportPath, int? fuel, string[]? ruleNames, string? validate)
     {
-        if (!PolicySpec.TryParse(policyName, out var policy, out string? modelPath, out string? policyError)) return CliErrors.Fail("--policy: " + policyError);
+        if (!PolicyRequest.TryParse(policyName, Environment.CurrentDirectory, out var request, out string? policyError)) return CliErrors.Fail("--policy: " + policyError);
         if (threshold is { } t && !float.IsFinite(t)) return CliErrors.Fail("--threshold must be a finite number");
         if (validate is not null and not "smt") return CliErrors.Fail($"unknown --validate '{validate}' (expected smt)");
         if (fuel is < 0) return CliErrors.Fail("--fuel must be zero or more");
@@ -39,11 +39,9 @@ internal static class OptimizeCommand
             if (unknown.Count > 0) return CliErrors.Fail($"unknown rule(s): {string.Join(", ", unknown)}");
         }
         var file = AsmReader.ReadFile(input);
-        using var model = modelPath is null ? null : RewritePolicy.Load(modelPath);
-        var options = new OptimizerOptions
+        using var policy = request.Load();
+        var options = policy.ToOptions() with
         {
-            Policy = policy,
-            Model = model,
             Threshold = threshold,
             Fuel = fuel,
             Rules = ruleNames is { Length: > 0 } ? ruleNames.ToHashSet(StringComparer.Ordinal) : null,

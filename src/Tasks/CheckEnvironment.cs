@@ -47,7 +47,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
             pending.Add(new(Diagnostics.UnknownPropertyValue, null, 0, ["NativeOutputType", type, string.Join(", ", OutputTypes)]));
         CheckPositive("CompilerLlmTestTimeout", TestTimeout, pending);
         CheckPositive("CompilerLlmMaxParallelism", MaxParallelism, pending);
-        string? policyKey = PolicySelection.Parse(Policy, ProjectDirectory, pending, OnnxRuntimePath);
+        var policyRequest = PolicySelection.Parse(Policy, ProjectDirectory, pending, OnnxRuntimePath);
         bool optimize = ParseBool("CompilerLlmOptimize", Optimize, pending);
         bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
 
@@ -61,7 +61,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
         var version = Probe(compilerPath, ["-dumpfullversion"]);
         CompilerIdentity = $"{compilerPath};{version.StandardOutput.Trim()}";
 
-        if (optimize && policyKey is not null)
+        if (optimize && policyRequest is not null)
         {
             // What the compiler targets with the project's flags, from its predefined macros.
             var macros = Probe(compilerPath, [.. SafeSplit(CFlags), "-dM", "-E", "-x", "c", "/dev/null"]);
@@ -79,7 +79,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
         {
             if (!string.IsNullOrWhiteSpace(FaultInjectionFunction))
                 pending.Add(new(Diagnostics.FaultInjectionOn, null, 0, [FaultInjectionFunction.Trim()]));
-            var policy = PolicyCache.GetOrLoad(BuildEngine, policyKey!, pending);
+            var policy = PolicyCache.GetOrLoad(BuildEngine, policyRequest!, pending);
             PolicyIdentity = policy.Identity;
             BuildStamp.Write(OptimizeStampFile,
             [
@@ -139,5 +139,5 @@ public sealed class CheckEnvironment : CompilerLlmTask
     }
 
     private static ProcessResult Probe(string compiler, IReadOnlyList<string> args) =>
-        ProcessRunner.Run(new ProcessSpec(compiler, args) { Timeout = TimeSpan.FromMinutes(1) });
+        new Gcc(ToolchainOptions.Default with { Compiler = compiler }).Probe(args);
 }

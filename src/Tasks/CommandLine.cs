@@ -1,55 +1,15 @@
-using System.Text;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Build.Tasks;
 
-/// <summary>Splits flag strings the way a POSIX shell splits words (quotes and backslashes; no expansion).</summary>
+/// <summary>Flags and MSBuild metadata as GCC arguments.</summary>
 public static class CommandLine
 {
-    public static List<string> Split(string? text)
-    {
-        var words = new List<string>();
-        if (string.IsNullOrWhiteSpace(text)) return words;
-        var current = new StringBuilder();
-        bool inWord = false;
-        char quote = '\0';
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quote == '\'')
-            {
-                if (c == '\'') quote = '\0';
-                else current.Append(c);
-                continue;
-            }
-            if (quote == '"')
-            {
-                if (c == '"') quote = '\0';
-                else if (c == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\' or '$' or '`') current.Append(text[++i]);
-                else current.Append(c);
-                continue;
-            }
-            if (char.IsWhiteSpace(c))
-            {
-                if (inWord) words.Add(current.ToString());
-                current.Clear();
-                inWord = false;
-                continue;
-            }
-            inWord = true;
-            if (c is '\'' or '"') quote = c;
-            else if (c == '\\' && i + 1 < text.Length) current.Append(text[++i]);
-            else current.Append(c);
-        }
-        if (quote != '\0') throw new FormatException($"unbalanced {quote} in: {text}");
-        if (inWord) words.Add(current.ToString());
-        return words;
-    }
+    /// <summary>Splits flags like a POSIX shell (<see cref="ShellWords.Split"/>).</summary>
+    public static List<string> Split(string? text) => ShellWords.Split(text);
 
-    /// <summary>Quotes a word for a POSIX shell (for logs and stamps; nothing is ever run through a shell from here).</summary>
-    public static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_-+=/.,:@%".Contains(c))
-            ? word
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    /// <summary>Quotes a word for a POSIX shell (<see cref="ShellWords.Quote"/>).</summary>
+    public static string Quote(string word) => ShellWords.Quote(word);
 
     /// <summary>MSBuild list metadata ("a;b;;c") as its non-empty, trimmed entries.</summary>
     public static IEnumerable<string> SplitList(string? list) =>

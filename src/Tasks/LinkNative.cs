@@ -48,12 +48,14 @@ public sealed class LinkNative : CompilerLlmTask
     [Required] public string ReplayReportFile { get; set; } = "";
 
     private Gcc _toolchain = null!;
+    private UnitItem[] _units = [];
     private string _type = "Application";
     private List<string> _linkFlags = [];
     private int _builds, _runs;
 
     public override bool Execute()
     {
+        _units = UnitItem.From(TranslationUnits);
         _toolchain = new Gcc(ToolchainOptions.Default with { Compiler = Compiler, Archiver = Archiver }, ProjectDirectory);
         _type = string.IsNullOrWhiteSpace(NativeOutputType) ? "Application" : NativeOutputType.Trim();
         _linkFlags = CommandLine.Split(LinkFlags);
@@ -65,7 +67,7 @@ public sealed class LinkNative : CompilerLlmTask
             var report = Optimize ? LinkOptimized() : LinkPlain();
             if (report is null) return false;
             report = report with { Builds = _builds, Runs = _runs, Seconds = clock.Elapsed.TotalSeconds };
-            File.WriteAllText(ReplayReportFile, JsonSerializer.Serialize(report, UnitReport.Json));
+            File.WriteAllText(ReplayReportFile, JsonSerializer.Serialize(report, Reports.Json));
         }
         catch (ToolNotFoundException e)
         {
@@ -76,7 +78,7 @@ public sealed class LinkNative : CompilerLlmTask
 
     private ReplayReport? LinkPlain()
     {
-        string? built = Build("gcc", TranslationUnits.Select(_ => false).ToArray(), reportErrors: true);
+        string? built = Build("gcc", new bool[_units.Length], reportErrors: true);
         if (built is null) return null;
         Outputs.CopyIfDifferent(built, NativeOutputPath);
         return new ReplayReport(ReplayReport.FinalUnoptimized, false, null, null, null, [], 0, 0, 0, null);
@@ -84,7 +86,7 @@ public sealed class LinkNative : CompilerLlmTask
 
     private ReplayReport? LinkOptimized()
     {
-        int n = TranslationUnits.Length;
+        int n = _units.Length;
         var all = Enumerable.Repeat(true, n).ToArray();
         bool replay = !string.IsNullOrWhiteSpace(TestCommand);
         string? optimized = null, baseline = null;
@@ -143,9 +145,9 @@ public sealed class LinkNative : CompilerLlmTask
         Report(Diagnostics.ReplayDiffers, outcome is null ? "the optimized objects do not link: " + _lastLinkError : Describe(first, outcome), n);
 
         var result = Bisector.FindCulprits(n, Good);
-        var culprits = result.Culprits.Select(i => TranslationUnits[i].ItemSpec).ToList();
+        var culprits = result.Culprits.Select(i => _units[i].Source).ToList();
         foreach (int i in result.Culprits)
-            ReportAt(TranslationUnits[i].ItemSpec, 0, Diagnostics.CulpritFallsBack, TranslationUnits[i].ItemSpec, $"found in {result.Evaluations} bisection builds");
+            ReportAt(_units[i].Source, 0, Diagnostics.CulpritFallsBack, _units[i].Source, $"found in {result.Evaluations} bisection builds");
         if (culprits.Count == n)
             return Final(baseline, ReplayReport.FinalBaseline, first.ExitCode, false, culprits, "every translation unit is a culprit");
         var keep = Enumerable.Range(0, n).Select(i => !result.Culprits.Contains(i)).ToArray();
@@ -169,7 +171,7 @@ public sealed class LinkNative : CompilerLlmTask
     private string? Build(string name, bool[] optimized, bool reportErrors)
     {
         Interlocked.Increment(ref _builds);
-        var objects = TranslationUnits.Select((u, i) => u.GetMetadata(optimized[i] ? "OptimizedObjectFile" : "ObjectFile")).ToList();
+        var objects = _units.Select((u, i) => optimized[i] ? u.Files.OptimizedObject : u.Files.Object).ToList();
         string output = Path.Combine(WorkDirectory, name + Path.GetExtension(NativeOutputPath));
         var r = _toolchain.Link(Enum.Parse<NativeOutputKind>(_type), objects, output, _linkFlags);
         if (r.Succeeded) return output;

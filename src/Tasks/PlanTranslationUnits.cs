@@ -1,3 +1,4 @@
+using CompilerLLM.Pipeline;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -20,9 +21,6 @@ public sealed class PlanTranslationUnits : CompilerLlmTask
 
     [Output] public ITaskItem[] TranslationUnits { get; private set; } = [];
     [Output] public ITaskItem[] Dependencies { get; private set; } = [];
-
-    /// <summary>Separates arguments inside the CompilerArguments metadata (none contains a newline).</summary>
-    public const char ArgumentSeparator = '\n';
 
     public override bool Execute()
     {
@@ -51,25 +49,17 @@ public sealed class PlanTranslationUnits : CompilerLlmTask
                 continue;
             }
             string basePath = Path.Combine(intermediate, stem);
-            var unit = new TaskItem(source.ItemSpec);
-            source.CopyMetadataTo(unit);
-            unit.SetMetadata("AsmFile", basePath + ".s");
-            unit.SetMetadata("ObjectFile", basePath + ".o");
-            unit.SetMetadata("OptimizedAsmFile", basePath + ".opt.s");
-            unit.SetMetadata("OptimizedObjectFile", basePath + ".opt.o");
-            unit.SetMetadata("DependencyFile", basePath + ".d");
-            unit.SetMetadata("CompileStampFile", basePath + ".stamp");
-            unit.SetMetadata("ReportFile", basePath + ".report.json");
-            unit.SetMetadata("CompilerArguments", string.Join(ArgumentSeparator, args));
-            units.Add(unit);
+            string stampFile = basePath + ".stamp";
+            var unit = new TranslationUnit(source.ItemSpec, args, UnitFiles.At(basePath));
+            units.Add(UnitItem.Create(source, unit, stampFile));
 
-            BuildStamp.Write(basePath + ".stamp",
+            BuildStamp.Write(stampFile,
             [
                 new("compiler", CompilerIdentity),
                 new("source", source.ItemSpec),
                 new("arguments", string.Join(' ', args.Select(CommandLine.Quote))),
             ]);
-            string depFile = basePath + ".d";
+            string depFile = unit.Files.Dependency;
             if (File.Exists(depFile))
             {
                 foreach (string d in DependencyFile.Parse(File.ReadAllText(depFile)))

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CompilerLLM.Pipeline;
 using Microsoft.Build.Framework;
 
 using CompilerLLM.Toolchain;
@@ -62,16 +63,16 @@ public sealed class WriteReport : CompilerLlmTask
         var units = new List<UnitReport>();
         foreach (var unit in TranslationUnits)
         {
-            string path = unit.GetMetadata("ReportFile");
+            string path = UnitItem.From(unit).Files.Report;
             if (!File.Exists(path)) continue;
             var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(path), UnitReport.Json);
             if (report is not null) units.Add(report);
         }
         ReplayReport? replay = null;
         if (!string.IsNullOrEmpty(ReplayReportFile) && File.Exists(ReplayReportFile))
-            replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(ReplayReportFile), UnitReport.Json);
+            replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(ReplayReportFile), Reports.Json);
         var project = Aggregate(ProjectName, units, replay);
-        Outputs.WriteTextIfDifferent(JsonFile, JsonSerializer.Serialize(project, UnitReport.Json));
+        Outputs.WriteTextIfDifferent(JsonFile, JsonSerializer.Serialize(project, Reports.Json));
         Outputs.WriteTextIfDifferent(HtmlFile, Html(project));
         Summary = project.SummaryLine();
         Report(new PendingDiagnostic(Diagnostics.Summary, null, 0, [ProjectName, Summary], MessageImportance.High));
@@ -85,14 +86,12 @@ public sealed class WriteReport : CompilerLlmTask
     public static ProjectReport Aggregate(string name, IReadOnlyList<UnitReport> units, ReplayReport? replay)
     {
         var culprits = new HashSet<string>(replay?.Culprits ?? [], StringComparer.Ordinal);
-        var final = units.Select(u => culprits.Contains(u.Source)
-            ? u with { Status = UnitReport.FellBack, Reason = "test replay: behaves differently when optimized", Applied = 0, SizeDelta = 0, EstimatedCycleDelta = 0 }
-            : u).ToList();
+        var final = units.Select(u => u.AfterReplay(culprits.Contains(u.Source))).ToList();
         double saved = -final.Sum(u => u.EstimatedCycleDelta);
         return new ProjectReport(name, BuildStamp.PackageIdentity, final.Count,
             final.Sum(u => u.Functions),
             final.Sum(u => u.Applied),
-            final.Sum(u => u.FunctionFallbacks) + final.Count(u => u.Status == UnitReport.FellBack),
+            final.Sum(u => u.FunctionFallbacks) + final.Count(u => u.Status == UnitStatus.FellBack),
             saved == 0 ? 0 : saved,
             final.Sum(u => u.SizeDelta),
             final.Sum(u => u.OptimizerSeconds),
@@ -119,7 +118,7 @@ public sealed class WriteReport : CompilerLlmTask
         h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes saved</th><th>est. cycle delta</th><th>seconds</th></tr>\n");
         foreach (var u in p.Units)
         {
-            h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td").Append(u.Status == UnitReport.FellBack ? " class=\"fb\"" : "").Append('>').Append(E(u.Status));
+            h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td").Append(u.Status == UnitStatus.FellBack ? " class=\"fb\"" : "").Append('>').Append(E(u.StatusText));
             if (u.Reason is not null) h.Append(": ").Append(E(u.Reason));
             h.Append(CultureInfo.InvariantCulture, $"</td><td>{u.Functions}</td><td>{u.Candidates}</td><td>{u.Applied}</td><td>{u.FunctionFallbacks}</td><td>{u.SizeDelta}</td><td>{u.EstimatedCycleDelta:0.#}</td><td>{u.OptimizerSeconds:0.000}</td></tr>\n");
         }

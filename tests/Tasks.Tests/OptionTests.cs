@@ -46,7 +46,7 @@ public class OptionTests
     public void Policy_keywords_parse(string? value, string key)
     {
         var diagnostics = new List<PendingDiagnostic>();
-        Assert.Equal(key, PolicySelection.Parse(value, "/project", diagnostics));
+        Assert.Equal(key, PolicySelection.Parse(value, "/project", diagnostics)!.ToString());
         Assert.Empty(diagnostics);
     }
 
@@ -54,7 +54,7 @@ public class OptionTests
     public void A_model_path_is_resolved_against_the_project()
     {
         var diagnostics = new List<PendingDiagnostic>();
-        Assert.Equal("file:/project/models/p.onnx", PolicySelection.Parse("models/p.onnx", "/project", diagnostics));
+        Assert.Equal(new PolicyRequest(PolicyKind.Model, "/project/models/p.onnx"), PolicySelection.Parse("models/p.onnx", "/project", diagnostics));
         Assert.Empty(diagnostics);
     }
 
@@ -72,10 +72,10 @@ public class OptionTests
     public void Policies_load_to_optimizer_options()
     {
         var diagnostics = new List<PendingDiagnostic>();
-        var all = PolicySelection.Load("all", diagnostics);
-        var none = PolicySelection.Load("none", diagnostics);
+        var all = PolicySelection.Load(PolicyRequest.All, diagnostics);
+        var none = PolicySelection.Load(PolicyRequest.None, diagnostics);
         Assert.Empty(diagnostics);
-        using var byDefault = PolicySelection.Load("default", diagnostics);
+        using var byDefault = PolicySelection.Load(PolicyRequest.Default, diagnostics);
         Assert.Equal("CLLM5002", Assert.Single(diagnostics).Descriptor.Code);
         Assert.Equal(PolicyKind.All, all.Kind);
         Assert.Equal(PolicyKind.None, none.Kind);
@@ -98,14 +98,14 @@ public class OptionTests
         using var dir = new TempDir();
         string garbage = dir.Write("m.onnx", "not really a model");
         var diagnostics = new List<PendingDiagnostic>();
-        var p = PolicySelection.Load("file:" + garbage, diagnostics);
+        var p = PolicySelection.Load(new PolicyRequest(PolicyKind.Model, garbage), diagnostics);
         var warning = Assert.Single(diagnostics);
         Assert.Equal("CLLM2004", warning.Descriptor.Code);
         Assert.Equal(PolicyKind.None, p.Kind);
         Assert.Null(p.Model);
 
         diagnostics.Clear();
-        var missing = PolicySelection.Load("file:" + dir.File("missing.onnx"), diagnostics);
+        var missing = PolicySelection.Load(new PolicyRequest(PolicyKind.Model, dir.File("missing.onnx")), diagnostics);
         Assert.Equal("CLLM2005", Assert.Single(diagnostics).Descriptor.Code);
         Assert.Equal(PolicyKind.None, missing.Kind);
 
@@ -113,7 +113,7 @@ public class OptionTests
         string copy = dir.File("copy.onnx");
         File.Copy(PolicySelection.DefaultModelPath, copy);
         diagnostics.Clear();
-        using var good = PolicySelection.Load("file:" + copy, diagnostics);
+        using var good = PolicySelection.Load(new PolicyRequest(PolicyKind.Model, copy), diagnostics);
         Assert.Equal(PolicyKind.Model, good.Kind);
         Assert.DoesNotContain(diagnostics, d => d.Descriptor.Code.StartsWith("CLLM2", StringComparison.Ordinal));
     }
@@ -124,20 +124,20 @@ public class OptionTests
         using var dir = new TempDir();
         var diagnostics = new List<PendingDiagnostic>();
         string real = CompilerLLM.Inference.OnnxRuntime.OrtLibrary.Default.LibraryPath;
-        string? key = PolicySelection.Parse("default", dir.Path, diagnostics, real);
-        Assert.Contains(real, key);
-        using (var good = PolicySelection.Load(key!, diagnostics))
+        var key = PolicySelection.Parse("default", dir.Path, diagnostics, real);
+        Assert.Equal(real, key!.OnnxRuntimePath);
+        using (var good = PolicySelection.Load(key, diagnostics))
             Assert.Equal(PolicyKind.Model, good.Kind);
         Assert.Equal(key, PolicySelection.Parse("default", dir.Path, [], real)); // the same key: one load per node
 
         diagnostics.Clear();
-        string? bad = PolicySelection.Parse("default", dir.Path, diagnostics, "no/such/libonnxruntime.so.1");
+        var bad = PolicySelection.Parse("default", dir.Path, diagnostics, "no/such/libonnxruntime.so.1");
         var p = PolicySelection.Load(bad!, diagnostics);
         Assert.Equal(PolicyKind.None, p.Kind);
         var warning = Assert.Single(diagnostics, d => d.Descriptor.Code == "CLLM2004");
         Assert.Contains("ONNX Runtime is not available", string.Join(" ", warning.Args));
         // built-in policies need no ONNX Runtime at all
-        Assert.Equal("all", PolicySelection.Parse("all", dir.Path, [], "no/such/lib.so"));
+        Assert.Equal(PolicyRequest.All, PolicySelection.Parse("all", dir.Path, [], "no/such/lib.so"));
     }
 
     [Fact]
@@ -145,13 +145,13 @@ public class OptionTests
     {
         var engine = new RecordingBuildEngine();
         var first = new List<PendingDiagnostic>();
-        var a = PolicyCache.GetOrLoad(engine, "default", first);
+        var a = PolicyCache.GetOrLoad(engine, PolicyRequest.Default, first);
         var second = new List<PendingDiagnostic>();
-        var b = PolicyCache.GetOrLoad(engine, "default", second);
+        var b = PolicyCache.GetOrLoad(engine, PolicyRequest.Default, second);
         Assert.Same(a, b);
         Assert.Single(first);
         Assert.Empty(second);
-        Assert.NotSame(a, PolicyCache.GetOrLoad(new RecordingBuildEngine(), "default", []));
+        Assert.NotSame(a, PolicyCache.GetOrLoad(new RecordingBuildEngine(), PolicyRequest.Default, []));
     }
 
     [Theory]

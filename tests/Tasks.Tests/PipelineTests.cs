@@ -1,3 +1,4 @@
+using CompilerLLM.Pipeline;
 using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -132,7 +133,7 @@ public sealed class PipelineTests : IDisposable
             Assert.True(File.Exists(u.GetMetadata("OptimizedObjectFile")));
             var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(u.GetMetadata("ReportFile")), UnitReport.Json)!;
             Assert.Equal(u.ItemSpec, report.Source);
-            Assert.NotEqual(UnitReport.FellBack, report.Status);
+            Assert.NotEqual(UnitStatus.FellBack, report.Status);
         }
         Assert.Contains(units, u => JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(u.GetMetadata("ReportFile")), UnitReport.Json)!.Applied > 0);
         Assert.Empty(Optimize(units).Optimized);
@@ -152,7 +153,7 @@ public sealed class PipelineTests : IDisposable
         Optimize(units);
         Assert.Contains("CLLM3001", _engine.WarningCodes);
         var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(hash.GetMetadata("ReportFile")), UnitReport.Json)!;
-        Assert.Equal(UnitReport.FellBack, report.Status);
+        Assert.Equal(UnitStatus.FellBack, report.Status);
         Assert.Equal(File.ReadAllBytes(hash.GetMetadata("ObjectFile")), File.ReadAllBytes(hash.GetMetadata("OptimizedObjectFile")));
     }
 
@@ -164,7 +165,7 @@ public sealed class PipelineTests : IDisposable
         Optimize(units);
         var link = Link(units, optimize: true, test: "bin/app");
         Assert.True(link.Execute(), _engine.AllText);
-        var replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(_dir.File("obj/replay.json")), UnitReport.Json)!;
+        var replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(_dir.File("obj/replay.json")), Reports.Json)!;
         Assert.Equal(ReplayReport.FinalOptimized, replay.Final);
         Assert.Empty(replay.Culprits);
         Assert.Contains("CLLM5004", _engine.Messages.Select(m => m.Code));
@@ -186,7 +187,7 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("CLLM4001", _engine.WarningCodes);
         var culprit = Assert.Single(_engine.Warnings, w => w.Code == "CLLM4002");
         Assert.Equal("src/hash.c", culprit.File);
-        var replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(_dir.File("obj/replay.json")), UnitReport.Json)!;
+        var replay = JsonSerializer.Deserialize<ReplayReport>(File.ReadAllText(_dir.File("obj/replay.json")), Reports.Json)!;
         Assert.Equal(["src/hash.c"], replay.Culprits);
         Assert.Equal(ReplayReport.FinalPartial, replay.Final);
         Assert.Equal(expected, Program());

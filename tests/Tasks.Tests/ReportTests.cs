@@ -1,14 +1,15 @@
+using CompilerLLM.Pipeline;
 namespace CompilerLLM.Build.Tasks.Tests;
 
 public class ReportTests
 {
-    private static UnitReport Unit(string source, int applied, int sizeDelta, double cycles, string status = UnitReport.Optimized, int functionFallbacks = 0) =>
+    private static UnitReport Unit(string source, int applied, int sizeDelta, double cycles, UnitStatus status = UnitStatus.Optimized, int functionFallbacks = 0) =>
         new(source, status, null, 0.25, 3, 10, applied, functionFallbacks, sizeDelta, cycles, null);
 
     [Fact]
     public void Totals_count_what_the_final_artifact_contains()
     {
-        UnitReport[] units = [Unit("a.c", 4, 3, -2.5), Unit("b.c", 5, 2, -1.5, functionFallbacks: 1), Unit("c.c", 0, 0, 0, UnitReport.FellBack)];
+        UnitReport[] units = [Unit("a.c", 4, 3, -2.5), Unit("b.c", 5, 2, -1.5, functionFallbacks: 1), Unit("c.c", 0, 0, 0, UnitStatus.FellBack)];
         var replay = new ReplayReport(ReplayReport.FinalPartial, true, "t", 0, false, ["b.c"], 5, 6, 1, null);
         var p = WriteReport.Aggregate("proj", units, replay);
         Assert.Equal(3, p.TranslationUnits);
@@ -18,7 +19,7 @@ public class ReportTests
         Assert.Equal(2.5, p.EstimatedCyclesSaved);
         Assert.Equal(1 + 2, p.Fallbacks);              // b.c's function fallback, and the files c.c and b.c
         Assert.Equal(0.75, p.OptimizerSeconds, 6);
-        Assert.Equal(UnitReport.FellBack, p.Units.Single(u => u.Source == "b.c").Status);
+        Assert.Equal(UnitStatus.FellBack, p.Units.Single(u => u.Source == "b.c").Status);
         Assert.Contains("test replay: partially optimized (1 TU(s) fell back)", p.SummaryLine());
         Assert.StartsWith("3 translation unit(s), 9 functions, 4 rewrites applied, 3 fallback(s), estimated 2.5 cycles saved", p.SummaryLine());
     }

@@ -14,11 +14,14 @@ public sealed class CorpusBuilder
 {
     public const string CsmithIncludeDirectory = "/usr/include/csmith";
 
-    public CorpusBuilder(string cacheDirectory)
+    public CorpusBuilder(string cacheDirectory, ToolchainOptions? toolchain = null)
     {
         CacheDirectory = Path.GetFullPath(cacheDirectory);
         Directory.CreateDirectory(CacheDirectory);
+        _gcc = new Gcc(toolchain ?? ToolchainOptions.Default);
     }
+
+    private readonly Gcc _gcc;
 
     public string CacheDirectory { get; }
 
@@ -43,10 +46,15 @@ public sealed class CorpusBuilder
         if (File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(cSource)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = path + $".{Environment.ProcessId}.tmp";
-        var args = new List<string> { "-S", "-w", "-std=gnu11", "-I" + CsmithIncludeDirectory };
-        args.AddRange(flags.Arguments);
-        args.AddRange(["-o", temp, cSource]);
-        var result = Run("gcc", args);
+        ProcessResult result;
+        try
+        {
+            result = _gcc.CompileToAssembly(cSource, ["-w", "-std=gnu11", "-I" + CsmithIncludeDirectory, .. flags.Arguments], temp);
+        }
+        catch (ToolNotFoundException)
+        {
+            throw new CorpusException($"'{_gcc.Options.Compiler}' was not found on PATH; run scripts/setup.sh");
+        }
         if (!result.Succeeded) throw new CorpusException($"gcc {flags.Flags} {cSource} failed: {result.StandardError.Trim()}");
         File.Move(temp, path, overwrite: true);
         return path;

@@ -84,7 +84,7 @@ public static class PinnedRunner
                 Directory.CreateDirectory(dir);
                 string c = Path.Combine(dir, $"runner.{Environment.ProcessId}.c"), temp = exe + $".{Environment.ProcessId}.tmp";
                 File.WriteAllText(c, Source);
-                var r = ProcessRunner.Run(new ProcessSpec("gcc", ["-O2", "-w", "-o", temp, c]) { Timeout = TimeSpan.FromMinutes(1) });
+                var r = new Gcc(ToolchainOptions.Default).Link(NativeOutputKind.Application, [c], temp, ["-O2", "-w"]);
                 if (!r.Succeeded) throw new InvalidOperationException("cannot build the timing helper: " + r.StandardError.Trim());
                 File.Move(temp, exe, overwrite: true);
             }

@@ -13,6 +13,9 @@ public sealed record EvalOptions
     /// <summary>GCC flags of the baseline; our build starts from the same assembly.</summary>
     public string BaselineFlags { get; init; } = "-O2";
 
+    /// <summary>The tools both builds run (the same ones the package runs).</summary>
+    public ToolchainOptions Toolchain { get; init; } = ToolchainOptions.Default;
+
     /// <summary>How our build optimizes each translation unit.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
@@ -73,9 +76,9 @@ public sealed record EvalSummary(int Programs, int Compiled, int Passed, double 
 }
 
 /// <summary>
-/// Evaluates a suite, program by program: baseline build (<c>gcc -S FLAGS CFLAGS</c>, <c>as</c>, link),
-/// our build (the same assembly through <see cref="Optimizer.Optimize"/>, then <c>as</c> and link), the
-/// test check of both binaries (expected stdout and exit code, or else the baseline's output), the
+/// Evaluates a suite, program by program: both builds through the engine's per-unit pipeline
+/// (<see cref="UnitBuilder"/>: GCC's objects and ours, exactly as the package and the launcher make them) and
+/// the package's link, the test check of both binaries (expected stdout and exit code, or else the baseline's output), the
 /// timing protocol, and the static estimate of both builds weighted by the baseline's execution counts.
 /// A failure of our optimizer or of GAS on its output counts as "not compiled": the product falls back
 /// to GCC's object in that case, but an evaluation must show it.
@@ -154,52 +157,56 @@ public sealed class SuiteEvaluator
     public ProgramEvaluation EvaluateProgram(ProgramManifest program, string work, Action<string> progress)
     {
         var result = new ProgramEvaluation(program.Name);
-        string baseDir = Path.Combine(work, "baseline"), optDir = Path.Combine(work, "ours");
+        string baseDir = Path.Combine(work, "baseline"), optDir = Path.Combine(work, "ours"), unitDir = Path.Combine(work, "units");
         Directory.CreateDirectory(baseDir);
         Directory.CreateDirectory(optDir);
         var sources = program.Sources.ToList();
-        var cflags = Split(program.CFlags);
+        var cflags = ShellWords.Split(program.CFlags);
         if (program.CsmithSeed is { } seed)
         {
             sources.Add(_csmith.Csmith(seed));
             cflags.Add("-I" + CorpusBuilder.CsmithIncludeDirectory);
         }
 
-        // Builds.
+        // Builds: each source is a translation unit built by the engine's own per-unit pipeline, exactly as the
+        // MSBuild package and the launcher build it (gcc -S in the program's folder with the source as written there,
+        // GCC's object and ours through the driver with the unit's flags).
         progress("building");
-        var baseAsm = new List<string>();
-        var optAsm = new List<string>();
+        var builder = new UnitBuilder(new Gcc(_options.Toolchain, program.Directory));
+        var arguments = ShellWords.Split(_options.BaselineFlags).Concat(cflags).ToList();
+        var units = new List<TranslationUnit>();
         var optModels = new List<AsmFile>();
         int rewrites = 0;
-        var assembler = GasAssembler.Default;
         for (int i = 0; i < sources.Count; i++)
         {
             string stem = $"{i}-{Path.GetFileNameWithoutExtension(sources[i])}";
-            string s = Path.Combine(baseDir, stem + ".s");
-            var gcc = ProcessRunner.Run(new ProcessSpec("gcc", ["-S", .. Split(_options.BaselineFlags), .. cflags, "-o", s, sources[i]])
-            { WorkingDirectory = program.Directory, Timeout = TimeSpan.FromMinutes(5) });
-            if (!gcc.Succeeded) return result with { Error = $"gcc -S {Path.GetFileName(sources[i])} failed: {FirstLines(gcc.StandardError)}" };
-            baseAsm.Add(s);
-            string o = Path.Combine(optDir, stem + ".s");
+            var unit = new TranslationUnit(Path.GetRelativePath(program.Directory, sources[i]), arguments, UnitFiles.At(Path.Combine(unitDir, stem)));
+            var compiled = builder.Compile(unit, writeDependencies: false);
+            if (!compiled.Compiler.Succeeded)
+                return result with { Error = $"gcc -S {Path.GetFileName(sources[i])} failed: {FirstLines(compiled.Compiler.StandardError)}" };
+            if (compiled.Assembler is { Succeeded: false } gas)
+                return result with { Error = $"baseline: {FirstLines(gas.StandardError)}" };
+            var report = builder.Optimize(unit, _options.Optimizer);
+            // The product would keep GCC's object here; an evaluation must show that our build did not happen.
+            if (report.Fallback is not null)
+                return result with { Error = $"our build of {Path.GetFileName(sources[i])} failed: {report.Reason}" };
+            rewrites += report.Applied;
             try
             {
-                var model = AsmReader.ReadFile(s, assembler);
-                var optimized = Optimizer.Optimize(model, _options.Optimizer);
-                rewrites += optimized.Report.Applied;
-                File.WriteAllText(o, optimized.Text);
-                optModels.Add(AsmReader.ReadFile(o, assembler));
+                optModels.Add(AsmReader.ReadFile(unit.Files.OptimizedAsm));
             }
             catch (AsmReadException e)
             {
                 return result with { Error = $"our build of {Path.GetFileName(sources[i])} failed: {FirstLines(e.Message)}" };
             }
-            optAsm.Add(o);
+            units.Add(unit);
         }
+        var baseAsm = units.Select(u => u.Files.Asm).ToList();
         result = result with { Rewrites = rewrites };
-        var ldflags = Split(program.LdFlags);
+        var ldflags = ShellWords.Split(program.LdFlags);
         string baseExe = Path.Combine(baseDir, "program"), optExe = Path.Combine(optDir, "program");
-        if (Build(baseAsm, baseExe, ldflags) is { } baseError) return result with { Error = "baseline: " + baseError };
-        if (Build(optAsm, optExe, ldflags) is { } optError) return result with { Error = "our build: " + optError };
+        if (Link(builder.Gcc, units.Select(u => u.Files.Object).ToList(), baseExe, ldflags) is { } baseError) return result with { Error = "baseline: " + baseError };
+        if (Link(builder.Gcc, units.Select(u => u.Files.OptimizedObject).ToList(), optExe, ldflags) is { } optError) return result with { Error = "our build: " + optError };
         result = result with { Compiled = true };
 
         // Test check.
@@ -225,7 +232,7 @@ public sealed class SuiteEvaluator
                 WorkingDirectory = program.Directory,
                 Timeout = TimeSpan.FromSeconds(program.TimeoutSeconds * 60),
             });
-            var baseModels = baseAsm.Select(s => AsmReader.ReadFile(s, assembler)).ToList();
+            var baseModels = baseAsm.Select(s => AsmReader.ReadFile(s)).ToList();
             // Counts of the profiled (baseline) text, applied to both builds: rewrites keep the blocks.
             var counts = baseModels.Select((m, i) => (BlockCounts?)profile.BlockCountsFor(i, m)).ToList();
             var baseEstimate = _estimator.Estimate(baseModels.Select((m, i) => (m, counts[i])).ToList());
@@ -256,24 +263,10 @@ public sealed class SuiteEvaluator
         };
     }
 
-    private static string? Build(List<string> assembly, string executable, List<string> ldflags)
+    /// <summary>Links objects the way the package links an application; null, or the linker's complaint.</summary>
+    private static string? Link(Gcc gcc, List<string> objects, string executable, List<string> ldflags)
     {
-        var objects = new List<string>();
-        var assembler = GasAssembler.Default;
-        foreach (var s in assembly)
-        {
-            string o = Path.ChangeExtension(s, ".o");
-            try
-            {
-                assembler.Assemble(s, o);
-            }
-            catch (AssemblerException e)
-            {
-                return FirstLines(e.Message);
-            }
-            objects.Add(o);
-        }
-        var linked = new Gcc(ToolchainOptions.Default).Link(NativeOutputKind.Application, objects, executable, ldflags);
+        var linked = gcc.Link(NativeOutputKind.Application, objects, executable, ldflags);
         return linked.Succeeded ? null : "link failed: " + FirstLines(linked.StandardError);
     }
 
@@ -291,8 +284,6 @@ public sealed class SuiteEvaluator
         }
         return null;
     }
-
-    private static List<string> Split(string flags) => [.. flags.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)];
 
     private static string FirstLines(string text) =>
         string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(3));

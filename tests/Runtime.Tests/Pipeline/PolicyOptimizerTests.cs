@@ -87,20 +87,6 @@ public sealed class PolicyOptimizerTests : IDisposable
     {
         Assert.Throws<ArgumentException>(() => Optimizer.Optimize(File(), new OptimizerOptions { Policy = PolicyKind.Model }));
     }
-
-    [Theory]
-    [InlineData("none", PolicyKind.None, false)]
-    [InlineData("all", PolicyKind.All, false)]
-    [InlineData("default", PolicyKind.Model, true)]
-    [InlineData("models/x.onnx", PolicyKind.Model, true)]
-    public void PolicySpecParsesEveryForm(string value, PolicyKind kind, bool hasPath)
-    {
-        Assert.True(PolicySpec.TryParse(value, out var k, out string? path, out string? error), error);
-        Assert.Equal(kind, k);
-        Assert.Equal(hasPath, path is not null);
-        Assert.False(PolicySpec.TryParse("greedy", out _, out _, out error));
-        Assert.Contains("unknown policy 'greedy'", error);
-    }
 }
 
 public sealed class CustomChooserTests

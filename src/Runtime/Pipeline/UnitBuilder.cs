@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using CompilerLLM.Assembly;
+using CompilerLLM.Toolchain;
+
+namespace CompilerLLM.Pipeline;
+
+/// <summary>How GCC's half of a unit's build went: the compiler's run and, when it succeeded, the assembler's.</summary>
+public sealed record CompileOutcome(ProcessResult Compiler, ProcessResult? Assembler)
+{
+    /// <summary>Both GCC's assembly and GCC's object exist and are current.</summary>
+    public bool Succeeded => Compiler.Succeeded && Assembler is not { Succeeded: false };
+}
+
+/// <summary>
+/// The one per-unit entry point of the engine, shared by every front (the MSBuild tasks, the compiler launcher,
+/// evaluation): compile a translation unit with GCC (assembly and GCC's own object), then optimize it (our assembly
+/// and object), falling back to GCC's object whenever anything fails. Objects are assembled through the GCC driver
+/// with the unit's own flags, so GCC's object equals <c>gcc -c</c>'s and ours differs only by the rewrites.
+/// Outputs are replaced only when their bytes change, through a temporary file, so a reader never sees half a file.
+/// Thread-safe: units are built in parallel.
+/// </summary>
+public sealed class UnitBuilder(Gcc gcc)
+{
+    public Gcc Gcc { get; } = gcc;
+
+    /// <summary>
+    /// <c>gcc -S</c> to the unit's assembly (with a dependency file when <paramref name="writeDependencies"/>), then
+    /// GCC's object from it. On failure the dependency file is removed, so that the next build retries the unit.
+    /// </summary>
+    public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true)
+    {
+        var files = unit.Files;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(files.Asm))!);
+        string tempAsm = Outputs.TempFor(files.Asm);
+        var compiled = writeDependencies
+            ? Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm, files.Dependency, files.Object)
+            : Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm);
+        if (!compiled.Succeeded)
+        {
+            File.Delete(tempAsm);
+            File.Delete(files.Dependency);
+            return new CompileOutcome(compiled, null);
+        }
+        bool asmChanged = Outputs.ReplaceIfDifferent(tempAsm, files.Asm);
+        if (!asmChanged && File.Exists(files.Object)) return new CompileOutcome(compiled, null);
+        string tempObj = Outputs.TempFor(files.Object);
+        var assembled = Gcc.Assemble(files.Asm, unit.Arguments, tempObj);
+        if (!assembled.Succeeded)
+        {
+            File.Delete(tempObj);
+            File.Delete(files.Dependency);
+            return new CompileOutcome(compiled, assembled);
+        }
+        Outputs.ReplaceIfDifferent(tempObj, files.Object);
+        return new CompileOutcome(compiled, assembled);
+    }
+
+    /// <summary>
+    /// Optimizes GCC's assembly of a compiled unit into our assembly and object and returns the unit's report.
+    /// A function whose rewrites fail a check keeps GCC's code (the optimizer's own fallback); when the file
+    /// cannot be read, the optimizer fails or the assembler rejects our text, both our files become copies of
+    /// GCC's and the report says why. A missing tool (<see cref="ToolNotFoundException"/>) is not a fallback: it
+    /// propagates, since GCC's own build could not run either.
+    /// </summary>
+    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options)
+    {
+        var files = unit.Files;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var file = AsmReader.Read(files.Asm, File.ReadAllText(files.Asm));
+            var result = Optimizer.Optimize(file, options);
+            var r = result.Report;
+            double seconds = clock.Elapsed.TotalSeconds;
+            string tempAsm = Outputs.TempFor(files.OptimizedAsm);
+            File.WriteAllText(tempAsm, result.Text);
+            bool changed = Outputs.ReplaceIfDifferent(tempAsm, files.OptimizedAsm);
+            if (result.Text == file.Source)
+            {
+                // Nothing rewritten: GCC's object is ours (no need to run the assembler again).
+                Outputs.CopyIfDifferent(files.Object, files.OptimizedObject);
+            }
+            else if (changed || !File.Exists(files.OptimizedObject))
+            {
+                string tempObj = Outputs.TempFor(files.OptimizedObject);
+                var assembled = Gcc.Assemble(files.OptimizedAsm, unit.Arguments, tempObj);
+                if (!assembled.Succeeded)
+                {
+                    File.Delete(tempObj);
+                    return FallBack(unit, UnitFallback.AssemblerRejected, "the optimized assembly does not assemble",
+                        FirstErrorLine(assembled.StandardError), clock.Elapsed.TotalSeconds);
+                }
+                Outputs.ReplaceIfDifferent(tempObj, files.OptimizedObject);
+            }
+            return new UnitReport(unit.Source, r.Applied > 0 ? UnitStatus.Optimized : UnitStatus.Unchanged, null, seconds,
+                r.Functions, r.Candidates, r.Applied, r.Fallbacks,
+                r.FunctionReports.Sum(f => f.SizeDelta), r.FunctionReports.Sum(f => f.EstimatedCycleDelta), r);
+        }
+        catch (AsmReadException e)
+        {
+            return FallBack(unit, UnitFallback.UnreadableAssembly, "unreadable assembly", FirstErrorLine(e.Message), clock.Elapsed.TotalSeconds);
+        }
+        catch (ToolNotFoundException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return FallBack(unit, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    /// <summary>The unit keeps GCC's code: our assembly and object become copies of GCC's.</summary>
+    private static UnitReport FallBack(TranslationUnit unit, UnitFallback why, string what, string detail, double seconds)
+    {
+        Outputs.CopyIfDifferent(unit.Files.Asm, unit.Files.OptimizedAsm);
+        Outputs.CopyIfDifferent(unit.Files.Object, unit.Files.OptimizedObject);
+        return UnitReport.FellBackFor(unit.Source, why, $"{what}: {detail}", detail, seconds);
+    }
+
+    /// <summary>The line of a tool's message that says what went wrong (the first naming an error, else the first).</summary>
+    public static string FirstErrorLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.FirstOrDefault(l => l.Contains("Error", StringComparison.OrdinalIgnoreCase)) ?? lines.FirstOrDefault() ?? message;
+    }
+}

@@ -6,7 +6,7 @@ namespace CompilerLLM.Build.Tasks;
 /// <summary>A diagnostic waiting to be logged (work done on other threads is logged afterwards, in order).</summary>
 public sealed record PendingDiagnostic(DiagnosticDescriptor Descriptor, string? File, int Line, object?[] Args, MessageImportance Importance = MessageImportance.Normal);
 
-/// <summary>The package's tasks log only through <see cref="Report"/>: every message gets its code, help keyword and help link.</summary>
+/// <summary>The package's tasks log only through <see cref="Report(PendingDiagnostic)"/>: every message gets its code, help keyword and help link.</summary>
 public abstract class CompilerLlmTask : Task
 {
     /// <summary>docs/msbuild.md inside the installed package (tasks/net10.0/../../docs), or null when not found.</summary>

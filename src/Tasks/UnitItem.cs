@@ -7,7 +7,7 @@ namespace CompilerLLM.Build.Tasks;
 /// <summary>
 /// A translation-unit item, typed: the one place that knows the metadata names the package's tasks and targets
 /// share (<c>%(AsmFile)</c>, <c>%(ObjectFile)</c> …). <see cref="PlanTranslationUnits"/> makes the items; every
-/// other task reads them back through <see cref="From"/> and works on the engine's <see cref="TranslationUnit"/>.
+/// other task reads them back through <see cref="From(ITaskItem)"/> and works on the engine's <see cref="TranslationUnit"/>.
 /// </summary>
 public sealed record UnitItem(ITaskItem Item, TranslationUnit Unit, string CompileStampFile)
 {

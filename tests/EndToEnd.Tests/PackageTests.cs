@@ -50,6 +50,34 @@ public sealed class PackageTests(PackageFixture fixture)
         Assert.Equal(File.Exists(Path.Combine(fixture.RepositoryRoot, "src/Runtime/Inference/Model/policy.onnx")), names.Contains("tasks/net10.0/policy.onnx"));
     }
 
+    /// <summary>The managed code beside the tasks: the tasks, the engine, the toolchain and Iced. Nothing else.</summary>
+    private static readonly string[] PackedAssemblies =
+        ["CompilerLLM.Build.Tasks.dll", "CompilerLLM.Runtime.dll", "CompilerLLM.Toolchain.dll", "Iced.dll"];
+
+    [Fact]
+    public void The_package_holds_the_engine_but_no_lab_or_trainer_code()
+    {
+        string nupkg = Directory.GetFiles(fixture.Feed, "*.nupkg").Single();
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var assemblies = zip.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(PackedAssemblies.Select(a => "tasks/net10.0/" + a).Order(StringComparer.Ordinal),
+            assemblies.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("Lab", StringComparison.Ordinal) || e.FullName.Contains("train", StringComparison.OrdinalIgnoreCase));
+
+        // And inside them: no reference to the lab or the trainer, no type of theirs compiled in.
+        string extracted = Path.Combine(fixture.Root, "packed-assemblies");
+        Directory.CreateDirectory(extracted);
+        foreach (var entry in assemblies)
+        {
+            string path = Path.Combine(extracted, entry.Name);
+            System.IO.Compression.ZipFileExtensions.ExtractToFile(entry, path, overwrite: true);
+            var d = CompilerLLM.Tests.Shared.AssemblyDependencies.Read(path);
+            Assert.DoesNotContain(d.References, r => r is "CompilerLLM.Lab" or "compilerllm" or "compilerllm-train");
+            Assert.DoesNotContain(d.Namespaces, n => n.StartsWith("CompilerLLM.Lab", StringComparison.Ordinal)
+                || n.StartsWith("CompilerLLM.Training", StringComparison.Ordinal) || n.StartsWith("CompilerLLM.Cli", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Flag_off_gives_objects_byte_identical_to_plain_gcc()
     {

@@ -6,7 +6,7 @@ namespace CompilerLLM.Rewriting;
 /// <summary>Matches one operand of an instruction (Intel operand order), binding variables.</summary>
 public abstract record OperandPattern
 {
-    /// <summary>A general register of the rule's width (or <paramref name="Width"/> bits), bound by its full register.</summary>
+    /// <summary>A general register of the rule's width (or <paramref name="width"/> bits), bound by its full register.</summary>
     public static OperandPattern Reg(string name, int width = 0) => new RegisterPattern(name, width);
 
     /// <summary>An immediate equal to <paramref name="value"/> (compared at the operand width).</summary>

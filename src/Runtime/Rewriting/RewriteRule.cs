@@ -31,7 +31,7 @@ public sealed record RuleConditions
 /// <summary>
 /// A named, declarative rewrite: a window of instruction patterns, the replacement templates, the
 /// widths it applies at, and its side conditions. Every rule is proven for every width by
-/// <c>compilerllm prove-rules</c> and checked at every use by <see cref="SiteGuard"/>.
+/// <c>compilerllm prove-rules</c> and checked at every use by the site guard (<see cref="CandidateFinder"/>).
 /// </summary>
 public sealed record RewriteRule(
     string Name,

@@ -26,13 +26,14 @@ public sealed class LayeringTests
     public static readonly IReadOnlyDictionary<string, string[]> EngineLayers = new Dictionary<string, string[]>
     {
         ["CompilerLLM.Assembly"] = [],
+        ["CompilerLLM.Caching"] = [],
         ["CompilerLLM.Cost"] = [],
         ["CompilerLLM.Inference.OnnxRuntime"] = [],
         ["CompilerLLM.Analysis"] = ["CompilerLLM.Assembly"],
         ["CompilerLLM.Verification"] = ["CompilerLLM.Analysis", "CompilerLLM.Assembly"],
         ["CompilerLLM.Rewriting"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Verification"],
         ["CompilerLLM.Inference"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Rewriting", "CompilerLLM.Inference.OnnxRuntime"],
-        ["CompilerLLM.Pipeline"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Verification",
+        ["CompilerLLM.Pipeline"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Caching", "CompilerLLM.Cost", "CompilerLLM.Verification",
             "CompilerLLM.Rewriting", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime"],
     };
 

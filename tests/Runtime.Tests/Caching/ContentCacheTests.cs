@@ -1,0 +1,155 @@
+using CompilerLLM.Caching;
+using CompilerLLM.Toolchain;
+
+namespace CompilerLLM.Tests.Caching;
+
+/// <summary>The content cache shared by concurrent builds: whole entries or none, corruption detected, size capped.</summary>
+public sealed class ContentCacheTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("compilerllm-cache-tests-");
+
+    public void Dispose() => _temp.Dispose();
+
+    private string File(string name, byte[] content)
+    {
+        string path = _temp.File(name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static byte[] Bytes(int seed, int length)
+    {
+        var b = new byte[length];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+
+    private static CacheKey Key(string text) => CacheKey.Of(("test", text));
+
+    [Fact]
+    public void A_stored_entry_comes_back_byte_for_byte_and_an_unknown_key_misses()
+    {
+        var cache = new ContentCache(_temp.File("cache"), 1 << 20);
+        var key = Key("a");
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(key, new Dictionary<string, string> { ["x.o"] = _temp.File("out.o") }));
+        Assert.True(cache.Put(key, new Dictionary<string, string> { ["x.o"] = File("in.o", Bytes(1, 5000)), ["r.json"] = File("r.json", "{}"u8.ToArray()) }));
+        Assert.Equal(CacheLookup.Hit, cache.TryGet(key, new Dictionary<string, string> { ["x.o"] = _temp.File("out.o"), ["r.json"] = _temp.File("out.json") }));
+        Assert.Equal(Bytes(1, 5000), System.IO.File.ReadAllBytes(_temp.File("out.o")));
+        Assert.Equal("{}", System.IO.File.ReadAllText(_temp.File("out.json")));
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(Key("b"), new Dictionary<string, string> { ["x.o"] = _temp.File("out2.o") }));
+        Assert.False(System.IO.File.Exists(_temp.File("out2.o")));
+    }
+
+    [Fact]
+    public void Keys_separate_their_parts()
+    {
+        Assert.NotEqual(CacheKey.Of(("flags", "-O2 -g"), ("text", "x")), CacheKey.Of(("flags", "-O2"), ("text", "-g x")));
+        Assert.NotEqual(CacheKey.Of(("a", "bc")), CacheKey.Of(("ab", "c")));
+        Assert.Equal(CacheKey.Of(("a", "b")), CacheKey.Of(("a", "b")));
+    }
+
+    [Theory]
+    [InlineData("flip")]
+    [InlineData("truncate")]
+    [InlineData("manifest")]
+    [InlineData("missing")]
+    public void A_damaged_entry_is_detected_removed_and_never_used(string damage)
+    {
+        var cache = new ContentCache(_temp.File("cache"), 1 << 20);
+        var key = Key("damaged");
+        cache.Put(key, new Dictionary<string, string> { ["x.o"] = File("in.o", Bytes(2, 4000)) });
+        string entry = Path.Combine(cache.Directory, key.Bucket.ToString(), key.Hex);
+        string obj = Path.Combine(entry, "x.o");
+        switch (damage)
+        {
+            case "flip":
+                var bytes = System.IO.File.ReadAllBytes(obj);
+                bytes[1234] ^= 0x10;
+                System.IO.File.WriteAllBytes(obj, bytes);
+                break;
+            case "truncate":
+                using (var s = System.IO.File.OpenWrite(obj)) s.SetLength(100);
+                break;
+            case "manifest":
+                System.IO.File.WriteAllText(Path.Combine(entry, "manifest"), System.IO.File.ReadAllText(Path.Combine(entry, "manifest")).Replace(" 4000 ", " 4001 "));
+                break;
+            case "missing":
+                System.IO.File.Delete(obj);
+                break;
+        }
+        string output = _temp.File("out.o");
+        Assert.Equal(CacheLookup.Corrupt, cache.TryGet(key, new Dictionary<string, string> { ["x.o"] = output }));
+        Assert.False(System.IO.File.Exists(output));
+        Assert.False(Directory.Exists(entry));
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(key, new Dictionary<string, string> { ["x.o"] = output }));
+    }
+
+    [Fact]
+    public void Concurrent_writers_and_readers_see_whole_entries_only()
+    {
+        var cache = new ContentCache(_temp.File("cache"), 1L << 30);
+        var contents = Enumerable.Range(0, 8).Select(i => File($"in{i}.o", Bytes(i, 20_000 + i))).ToArray();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, n =>
+        {
+            int k = n % 8;
+            var key = Key("k" + k);
+            string output = _temp.File($"out{n}.o");
+            var lookup = cache.TryGet(key, new Dictionary<string, string> { ["x.o"] = output });
+            if (lookup == CacheLookup.Hit)
+            {
+                if (!System.IO.File.ReadAllBytes(output).AsSpan().SequenceEqual(System.IO.File.ReadAllBytes(contents[k]))) failures.Add($"{n}: wrong bytes");
+            }
+            else if (lookup != CacheLookup.Miss) failures.Add($"{n}: {lookup}");
+            else if (!cache.Put(key, new Dictionary<string, string> { ["x.o"] = contents[k] })) failures.Add($"{n}: put failed");
+        });
+        Assert.Empty(failures);
+        Assert.Equal(8, cache.Measure().Entries);
+        Assert.False(Directory.Exists(Path.Combine(cache.Directory, "tmp")) && Directory.EnumerateFileSystemEntries(Path.Combine(cache.Directory, "tmp")).Any());
+    }
+
+    [Fact]
+    public void The_size_cap_evicts_the_least_recently_used_entries_of_a_bucket()
+    {
+        // 16 buckets of 8 KB each; entries of 3 KB, all in bucket '0'.
+        var cache = new ContentCache(_temp.File("cache"), 16 * 8 * 1024);
+        var keys = Enumerable.Range(0, 2000).Select(i => Key("e" + i)).Where(k => k.Bucket == '0').Take(10).ToList();
+        string blob = File("blob.o", Bytes(3, 3000));
+        cache.Put(keys[0], new Dictionary<string, string> { ["x.o"] = blob });
+        for (int i = 1; i < keys.Count; i++)
+        {
+            Thread.Sleep(15); // distinct use times
+            // keys[0] is used all along, so it is never the least recently used one
+            Assert.Equal(CacheLookup.Hit, cache.TryGet(keys[0], new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+            cache.Put(keys[i], new Dictionary<string, string> { ["x.o"] = blob });
+        }
+        var (entries, bytes) = cache.Measure();
+        Assert.True(bytes <= 8 * 1024, $"{bytes} bytes in the bucket");
+        Assert.True(entries >= 1);
+        Assert.Equal(CacheLookup.Hit, cache.TryGet(keys[0], new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+        Assert.Equal(CacheLookup.Hit, cache.TryGet(keys[^1], new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(keys[1], new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+    }
+
+    [Fact]
+    public void A_cache_that_cannot_be_written_never_fails_the_caller()
+    {
+        // /proc refuses new directories even to root.
+        var cache = new ContentCache("/proc/compilerllm-cache", 1 << 20);
+        Assert.False(cache.Put(Key("x"), new Dictionary<string, string> { ["x.o"] = File("in.o", Bytes(4, 100)) }));
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(Key("x"), new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+    }
+
+    [Fact]
+    public void A_writer_killed_half_way_leaves_only_a_stale_temporary_that_cleaning_removes()
+    {
+        var cache = new ContentCache(_temp.File("cache"), 1 << 20);
+        string stale = Path.Combine(cache.Directory, "tmp", "deadbeef.1.0.tmp");
+        Directory.CreateDirectory(stale);
+        System.IO.File.WriteAllBytes(Path.Combine(stale, "x.o"), Bytes(5, 10));
+        Directory.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+        Assert.Equal(CacheLookup.Miss, cache.TryGet(Key("deadbeef"), new Dictionary<string, string> { ["x.o"] = _temp.File("o") }));
+        cache.Put(Key("y"), new Dictionary<string, string> { ["x.o"] = File("in.o", Bytes(6, 100)) });
+        Assert.False(Directory.Exists(stale));
+    }
+}

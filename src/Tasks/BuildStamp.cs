@@ -28,17 +28,9 @@ public static class BuildStamp
     public static bool Write(string path, IEnumerable<KeyValuePair<string, string>> entries) =>
         Outputs.WriteTextIfDifferent(path, Render(entries));
 
-    /// <summary>The version of this package's code: informational version plus the module ids (deterministic builds: content hashes) of the task and runtime assemblies.</summary>
-    public static string PackageIdentity { get; } = ComputePackageIdentity();
-
-    private static string ComputePackageIdentity()
-    {
-        var tasks = typeof(BuildStamp).Assembly;
-        var runtime = typeof(CompilerLLM.Pipeline.Optimizer).Assembly;
-        string version = tasks.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "?";
-        return $"{version};{tasks.ManifestModule.ModuleVersionId:N};{runtime.ManifestModule.ModuleVersionId:N}";
-    }
+    /// <summary>The version of this package's code: the tasks assembly's module id (a content hash) and the engine's identity.</summary>
+    public static string PackageIdentity { get; } =
+        $"{typeof(BuildStamp).Assembly.ManifestModule.ModuleVersionId:N};{CompilerLLM.Pipeline.EngineIdentity.Value}";
 }
 
 /// <summary>Make-style dependency files (gcc -MMD -MF) as lists of prerequisites.</summary>

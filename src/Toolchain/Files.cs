@@ -30,7 +30,7 @@ public static class Outputs
     {
         if (File.Exists(target) && SameBytes(source, target)) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
-        string temp = target + ".cllm-tmp";
+        string temp = TempFor(target);
         File.Copy(source, temp, overwrite: true);
         File.Move(temp, target, overwrite: true);
         return true;
@@ -44,7 +44,12 @@ public static class Outputs
         return File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
-    public static string TempFor(string path) => path + ".cllm-tmp";
+    /// <summary>
+    /// A temporary name beside <paramref name="path"/>, unique to this process and call, so that concurrent builds
+    /// writing the same output never share one; renamed over the target when complete.
+    /// </summary>
+    public static string TempFor(string path) =>
+        $"{path}.{Environment.ProcessId}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}.cllm-tmp";
 }
 
 /// <summary>A temporary directory removed on dispose.</summary>

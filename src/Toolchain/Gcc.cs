@@ -19,6 +19,11 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
 {
     public ToolchainOptions Options { get; } = options;
 
+    private string? _identity;
+
+    /// <summary>The compiler's and the assembler's <see cref="ToolIdentity"/>: what a cached object depends on besides its inputs.</summary>
+    public string Identity => _identity ??= $"{ToolIdentity.Of(Options.Compiler)}|{ToolIdentity.Of(Options.Assembler)}";
+
     /// <summary>Where the tools run (relative source paths are resolved here, and written so into debug info).</summary>
     public string? WorkingDirectory { get; } = workingDirectory;
 

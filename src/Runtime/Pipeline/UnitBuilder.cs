@@ -11,6 +11,13 @@ public sealed record CompileOutcome(ProcessResult Compiler, ProcessResult? Assem
     public bool Succeeded => Compiler.Succeeded && Assembler is not { Succeeded: false };
 }
 
+/// <summary>GCC's own assembly of a unit does not assemble: not ours to fall back from, the unit cannot be built at all.</summary>
+public sealed class GccObjectException(string source, ProcessResult assembler)
+    : Exception($"{source}: GCC's assembly does not assemble: {UnitBuilder.FirstErrorLine(assembler.StandardError)}")
+{
+    public ProcessResult Assembler { get; } = assembler;
+}
+
 /// <summary>
 /// The one per-unit entry point of the engine, shared by every front (the MSBuild tasks, the compiler launcher,
 /// evaluation): compile a translation unit with GCC (assembly and GCC's own object), then optimize it (our assembly
@@ -27,7 +34,13 @@ public sealed class UnitBuilder(Gcc gcc)
     /// <c>gcc -S</c> to the unit's assembly (with a dependency file when <paramref name="writeDependencies"/>), then
     /// GCC's object from it. On failure the dependency file is removed, so that the next build retries the unit.
     /// </summary>
-    public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true)
+    /// <param name="unit">The unit.</param>
+    /// <param name="writeDependencies">Write the make-style dependency file (<see cref="UnitFiles.Dependency"/>).</param>
+    /// <param name="assembleGccObject">
+    /// Also assemble GCC's object now. A front that optimizes at once with a cache passes false: a cache hit brings
+    /// GCC's object along, and <see cref="Optimize"/> assembles it on a miss.
+    /// </param>
+    public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true, bool assembleGccObject = true)
     {
         var files = unit.Files;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(files.Asm))!);
@@ -42,17 +55,20 @@ public sealed class UnitBuilder(Gcc gcc)
             return new CompileOutcome(compiled, null);
         }
         bool asmChanged = Outputs.ReplaceIfDifferent(tempAsm, files.Asm);
-        if (!asmChanged && File.Exists(files.Object)) return new CompileOutcome(compiled, null);
-        string tempObj = Outputs.TempFor(files.Object);
-        var assembled = Gcc.Assemble(files.Asm, unit.Arguments, tempObj);
-        if (!assembled.Succeeded)
-        {
-            File.Delete(tempObj);
-            File.Delete(files.Dependency);
-            return new CompileOutcome(compiled, assembled);
-        }
-        Outputs.ReplaceIfDifferent(tempObj, files.Object);
+        if (!assembleGccObject || (!asmChanged && File.Exists(files.Object))) return new CompileOutcome(compiled, null);
+        var assembled = AssembleGccObject(unit);
+        if (!assembled.Succeeded) File.Delete(files.Dependency);
         return new CompileOutcome(compiled, assembled);
+    }
+
+    /// <summary>GCC's object from GCC's assembly, through the driver with the unit's flags (equal to <c>gcc -c</c>'s).</summary>
+    public ProcessResult AssembleGccObject(TranslationUnit unit)
+    {
+        string tempObj = Outputs.TempFor(unit.Files.Object);
+        var assembled = Gcc.Assemble(unit.Files.Asm, unit.Arguments, tempObj);
+        if (assembled.Succeeded) Outputs.ReplaceIfDifferent(tempObj, unit.Files.Object);
+        else File.Delete(tempObj);
+        return assembled;
     }
 
     /// <summary>
@@ -62,13 +78,36 @@ public sealed class UnitBuilder(Gcc gcc)
     /// GCC's and the report says why. A missing tool (<see cref="ToolNotFoundException"/>) is not a fallback: it
     /// propagates, since GCC's own build could not run either.
     /// </summary>
-    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options)
+    /// <param name="unit">A compiled unit: GCC's assembly exists (and GCC's object, unless a cache is given).</param>
+    /// <param name="options">How to optimize.</param>
+    /// <param name="cache">
+    /// Where optimized units are kept across builds: a hit restores GCC's object, ours and the report without running
+    /// the optimizer or the assembler; a miss optimizes and stores the result.
+    /// </param>
+    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options, UnitCache? cache = null)
     {
         var files = unit.Files;
         var clock = Stopwatch.StartNew();
+        string text = File.ReadAllText(files.Asm);
+        var key = cache?.KeyOf(unit, text, Gcc);
+        if (key is { } k && cache!.TryRestore(k, unit, out _) is { } restored)
+            return restored with { OptimizerSeconds = clock.Elapsed.TotalSeconds };
+        if (!File.Exists(files.Object))
+        {
+            var assembled = AssembleGccObject(unit);
+            if (!assembled.Succeeded) throw new GccObjectException(unit.Source, assembled);
+        }
+        var report = OptimizeUncached(unit, text, options, clock);
+        if (key is { } storeKey) cache!.Save(storeKey, unit, report);
+        return report;
+    }
+
+    private UnitReport OptimizeUncached(TranslationUnit unit, string text, OptimizerOptions options, Stopwatch clock)
+    {
+        var files = unit.Files;
         try
         {
-            var file = AsmReader.Read(files.Asm, File.ReadAllText(files.Asm));
+            var file = AsmReader.Read(files.Asm, text);
             var result = Optimizer.Optimize(file, options);
             var r = result.Report;
             double seconds = clock.Elapsed.TotalSeconds;

@@ -60,6 +60,9 @@ public sealed record UnitReport(
     /// <summary>The failing tool's or the optimizer's own words, when the unit fell back.</summary>
     public string? Detail { get; init; }
 
+    /// <summary>True when the unit was restored from the content cache instead of optimized by this build.</summary>
+    public bool FromCache { get; init; }
+
     /// <summary>The options every unit report is written and read with (camelCase, indented, source-generated).</summary>
     public static JsonSerializerOptions Json => PipelineJson.Default.Options;
 

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using CompilerLLM.Caching;
+using CompilerLLM.Toolchain;
+
+namespace CompilerLLM.Pipeline;
+
+/// <summary>
+/// Optimized units in a <see cref="ContentCache"/>. Optimizing a unit is a pure function of GCC's assembly text, the
+/// unit's arguments, the compiler and assembler binaries, the engine's code (rules included) and the configuration
+/// (policy and model hash, validation): the key covers exactly those, so an entry made by any build (another
+/// project, another machine sharing the directory) is valid here. An entry holds GCC's object, ours, our assembly
+/// and the unit's report; units that fell back are not stored (they are rare, and their cause may be the machine).
+/// </summary>
+/// <param name="store">Where entries live.</param>
+/// <param name="configuration">What else decides the output: the policy's identity (model hash), validation, fault injection.</param>
+public sealed class UnitCache(ContentCache store, string configuration)
+{
+    private const string GccObject = "gcc.o", OurObject = "opt.o", OurAssembly = "opt.s", Report = "report.json";
+
+    public ContentCache Store { get; } = store;
+
+    public string Configuration { get; } = configuration;
+
+    /// <summary>The key of a unit whose GCC assembly is <paramref name="assemblyText"/>, built by <paramref name="gcc"/>.</summary>
+    public CacheKey KeyOf(TranslationUnit unit, string assemblyText, Gcc gcc) => CacheKey.Of(
+        ("engine", EngineIdentity.Value),
+        ("configuration", Configuration),
+        ("tools", gcc.Identity),
+        ("arguments", string.Join('\n', unit.Arguments)),
+        ("assembly", assemblyText));
+
+    /// <summary>
+    /// Restores a unit from the cache: GCC's object, ours and our assembly (each replaced only if its bytes differ,
+    /// so what depends on it stays up to date) and the report, renamed to this unit's source. Null on a miss.
+    /// </summary>
+    public UnitReport? TryRestore(CacheKey key, TranslationUnit unit, out CacheLookup lookup)
+    {
+        var files = unit.Files;
+        string stem = Outputs.TempFor(files.OptimizedObject);
+        var temporaries = new Dictionary<string, string>
+        {
+            [GccObject] = stem + ".gcc", [OurObject] = stem + ".opt", [OurAssembly] = stem + ".s", [Report] = stem + ".json",
+        };
+        try
+        {
+            lookup = Store.TryGet(key, temporaries);
+            if (lookup != CacheLookup.Hit) return null;
+            var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(temporaries[Report]), UnitReport.Json);
+            if (report is null) return null;
+            Outputs.ReplaceIfDifferent(temporaries[GccObject], files.Object);
+            Outputs.ReplaceIfDifferent(temporaries[OurObject], files.OptimizedObject);
+            Outputs.ReplaceIfDifferent(temporaries[OurAssembly], files.OptimizedAsm);
+            return report with { Source = unit.Source, FromCache = true };
+        }
+        catch (JsonException)
+        {
+            lookup = CacheLookup.Corrupt;
+            return null;
+        }
+        finally
+        {
+            foreach (string temp in temporaries.Values) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Stores a unit that was optimized (or left unchanged) by this build; false if the cache could not take it.</summary>
+    public bool Save(CacheKey key, TranslationUnit unit, UnitReport report)
+    {
+        if (report.Status == UnitStatus.FellBack) return false;
+        string reportFile = Outputs.TempFor(unit.Files.Report) + ".cache";
+        try
+        {
+            File.WriteAllText(reportFile, JsonSerializer.Serialize(report, UnitReport.Json));
+            return Store.Put(key, new Dictionary<string, string>
+            {
+                [GccObject] = unit.Files.Object, [OurObject] = unit.Files.OptimizedObject, [OurAssembly] = unit.Files.OptimizedAsm, [Report] = reportFile,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(reportFile);
+        }
+    }
+}

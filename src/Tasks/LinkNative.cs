@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CompilerLLM.Pipeline;
 using CompilerLLM.Toolchain;
 using Microsoft.Build.Framework;
 

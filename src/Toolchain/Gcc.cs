@@ -43,10 +43,23 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
     /// <summary>
     /// Assembles through the driver (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with
     /// exactly the options it uses for its own output (--64, --gdwarf-5 for -g, -Wa, …): the object equals
-    /// <c>gcc -c x.c</c>'s. Dependency options (<c>-M…</c>) are dropped: they mean nothing for assembly.
+    /// <c>gcc -c x.c</c>'s. Dependency options (<c>-M…</c>, with the values of <c>-MF</c>, <c>-MT</c>, <c>-MQ</c>) are dropped:
+    /// they mean nothing for assembly.
     /// </summary>
     public ProcessResult Assemble(string assembly, IReadOnlyList<string> args, string objectOut) =>
-        Run(Options.Compiler, ["-c", "-x", "assembler", .. args.Where(a => !a.StartsWith("-M", StringComparison.Ordinal)), assembly, "-o", objectOut]);
+        Run(Options.Compiler, ["-c", "-x", "assembler", .. WithoutDependencyOptions(args), assembly, "-o", objectOut]);
+
+    /// <summary>The arguments without <c>-M…</c> options, and without the file or target that <c>-MF</c>, <c>-MT</c> and <c>-MQ</c> take.</summary>
+    public static IEnumerable<string> WithoutDependencyOptions(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            if (a is "-MF" or "-MT" or "-MQ") { i++; continue; }
+            if (a.StartsWith("-M", StringComparison.Ordinal)) continue;
+            yield return a;
+        }
+    }
 
     /// <summary>Links (or archives) <paramref name="objects"/> into <paramref name="output"/>.</summary>
     public ProcessResult Link(NativeOutputKind kind, IReadOnlyList<string> objects, string output, IReadOnlyList<string> linkFlags)
@@ -62,6 +75,9 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
                 return Run(Options.Compiler, ["-o", output, .. objects, .. linkFlags]);
         }
     }
+
+    /// <summary>Runs the driver with arguments as given (a user's own compile command), bounded by the tool timeout.</summary>
+    public ProcessResult Invoke(IReadOnlyList<string> args) => Run(Options.Compiler, args);
 
     /// <summary>Runs the driver with a short timeout to ask it something (version, predefined macros, target).</summary>
     public ProcessResult Probe(IReadOnlyList<string> args) =>

@@ -34,6 +34,9 @@ public enum UnitFallback : byte
     /// <summary>Test replay found the unit behaving differently when optimized.</summary>
     [JsonStringEnumMemberName("test-replay")]
     TestReplay,
+    /// <summary>The engine did not finish within the front's time budget.</summary>
+    [JsonStringEnumMemberName("timeout")]
+    Timeout,
 }
 
 /// <summary>

@@ -1,10 +1,10 @@
-namespace CompilerLLM.Build.Tasks;
+namespace CompilerLLM.Pipeline;
 
 /// <summary>The translation units that must fall back, and how many builds it took to find them.</summary>
 public sealed record BisectResult(IReadOnlyList<int> Culprits, int Evaluations, bool Converged);
 
 /// <summary>
-/// Bisection over translation units. <c>isGood(S)</c> builds the program with the TUs in S optimized and
+/// Bisection over translation units, for every front's test replay. <c>isGood(S)</c> builds the program with the TUs in S optimized and
 /// every other TU from GCC's object, replays the test command and says whether it behaved like GCC's build.
 /// Starting from "all optimized is bad": split the suspects in halves and recurse into each half that is
 /// bad on its own; if neither half is bad alone but both together are, all of them are culprits (an

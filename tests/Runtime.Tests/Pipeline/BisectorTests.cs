@@ -1,4 +1,6 @@
-namespace CompilerLLM.Build.Tasks.Tests;
+using CompilerLLM.Pipeline;
+
+namespace CompilerLLM.Tests.Pipeline;
 
 public class BisectorTests
 {

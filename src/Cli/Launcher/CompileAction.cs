@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using CompilerLLM.Caching;
+using CompilerLLM.Pipeline;
+using CompilerLLM.Toolchain;
+
+namespace CompilerLLM.Launcher;
+
+/// <summary>
+/// One compile-to-object invocation, optimized: GCC compiles the source to assembly (its diagnostics relayed as they
+/// are, its failure is the invocation's failure), the engine's per-unit entry point optimizes it with the content
+/// cache, and the object the build asked for becomes ours, or GCC's own whenever anything on our side fails. The
+/// object is written through a temporary file and a rename, so an interrupted build never leaves half an object.
+/// </summary>
+internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
+{
+    /// <summary>Runs the invocation; returns the exit code (GCC's, when GCC fails), or null when the launcher must step aside.</summary>
+    public int? Run(string compiler, IReadOnlyList<string> arguments, CompileInvocation invocation)
+    {
+        var clock = Stopwatch.StartNew();
+        string cwd = Environment.CurrentDirectory;
+        if (!PolicyRequest.TryParse(settings.Policy, cwd, out var request, out string? policyError))
+        {
+            log.Write(LauncherCode.Configuration, $"policy: {policyError}");
+            return null;
+        }
+        LoadedPolicy policy;
+        try
+        {
+            policy = request.Load();
+        }
+        catch (Inference.PolicyLoadException e)
+        {
+            log.Write(LauncherCode.PolicyUnavailable, e.Message);
+            return null;
+        }
+        using var ownedPolicy = policy;
+        var options = policy.ToOptions() with
+        {
+            ValidateWithSmt = settings.ValidateWithSmt,
+            FaultInjectionFunction = settings.FaultInjectionFunction,
+        };
+        string configuration = $"policy {policy.Identity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; fault {settings.FaultInjectionFunction}";
+        UnitCache? cache = settings.Cache ? new UnitCache(new ContentCache(settings.CacheDirectory, settings.CacheSize), configuration) : null;
+
+        string work = WorkDirectory();
+        try
+        {
+            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
+            var builder = new UnitBuilder(gcc);
+            var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
+            var compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
+            Console.Error.Write(compiled.Compiler.StandardError);
+            if (!compiled.Compiler.Succeeded) return compiled.Compiler.TimedOut ? 1 : compiled.Compiler.ExitCode;
+
+            var report = OptimizeWithin(builder, unit, options, cache, out var fallbackObject);
+            if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
+            string chosen = report.Status == UnitStatus.FellBack ? fallbackObject ?? unit.Files.Object : unit.Files.OptimizedObject;
+            string target = Path.GetFullPath(invocation.Object);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            string temp = Outputs.TempFor(target);
+            File.Copy(chosen, temp, overwrite: true);
+            File.Move(temp, target, overwrite: true);
+
+            string gccObject = fallbackObject ?? unit.Files.Object;
+            var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
+                report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
+                cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc).Hex, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
+            new UnitRecordStore(settings.ReportDirectory).Write(record);
+            if (report.Status == UnitStatus.FellBack)
+                log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
+            else
+                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){(report.FromCache ? " (cache)" : "")}, {clock.Elapsed.TotalSeconds:F3} s");
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// The engine's run on the unit, bounded by the timeout. Past it, GCC's object is assembled apart (the engine's
+    /// thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does not
+    /// assemble.
+    /// </summary>
+    private UnitReport? OptimizeWithin(UnitBuilder builder, TranslationUnit unit, OptimizerOptions options, UnitCache? cache, out string? fallbackObject)
+    {
+        fallbackObject = null;
+        var run = Task.Run(() => builder.Optimize(unit, options, cache));
+        try
+        {
+            if (run.Wait(settings.Timeout)) return run.Result;
+        }
+        catch (AggregateException e) when (e.InnerException is GccObjectException)
+        {
+            return null;
+        }
+        fallbackObject = unit.Files.Object + ".timeout.o";
+        var assembled = builder.Gcc.Assemble(unit.Files.Asm, unit.Arguments, fallbackObject);
+        if (!assembled.Succeeded) return null;
+        return UnitReport.FellBackFor(unit.Source, UnitFallback.Timeout, $"the engine did not finish within {settings.Timeout.TotalSeconds:0} s",
+            "timeout", settings.Timeout.TotalSeconds);
+    }
+
+    /// <summary>A private folder for the unit's intermediate files: in the cache's temporary area (cleaned if we are killed), else the system's.</summary>
+    private string WorkDirectory()
+    {
+        string name = $"work-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            return Directory.CreateDirectory(Path.Combine(settings.CacheDirectory, "tmp", name)).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "compilerllm-" + name)).FullName;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return CompilerLLM.Launcher.LauncherMain.Run(args);

@@ -1,31 +1,38 @@
 using System.Collections.Concurrent;
 using Iced.Intel;
 using CompilerLLM.Assembly;
+using CompilerLLM.Rewriting.Functions;
 
 namespace CompilerLLM.Rewriting;
 
-/// <summary>Builds one operand of a replacement instruction from the bindings.</summary>
+/// <summary>
+/// Builds one operand of a replacement instruction from the bindings. Computed values (immediates,
+/// displacements, scales) are <see cref="OperandFunction"/>s, so the value the site gets and the
+/// term the proof uses are one definition.
+/// </summary>
 public abstract record OperandTemplate
 {
     /// <summary>The register bound to <paramref name="name"/>, at the rule's width or <paramref name="width"/> bits.</summary>
     public static OperandTemplate Reg(string name, int width = 0) => new RegisterTemplate(name, width);
 
-    public static OperandTemplate Imm(long value) => new ImmediateTemplate(_ => value, null);
+    public static OperandTemplate Imm(long value) => new ImmediateTemplate(new ConstantFunction(value));
 
-    public static OperandTemplate Imm(string name) => new ImmediateTemplate(b => b.Immediate(name), b => b.TermOf(name));
+    public static OperandTemplate Imm(string name) => new ImmediateTemplate(new VariableFunction(name));
 
-    /// <summary>A computed immediate; give <paramref name="symbolic"/> (an SMT term over the bindings' terms) unless every input has a finite domain.</summary>
-    public static OperandTemplate Imm(Func<Bindings, long> value, Func<Bindings, string?>? symbolic = null) => new ImmediateTemplate(value, symbolic);
+    /// <summary>A computed immediate.</summary>
+    public static OperandTemplate Imm(OperandFunction value) => new ImmediateTemplate(value);
 
-    /// <summary>The memory operand bound to <paramref name="name"/>, with its symbol, displacement moved by <paramref name="delta"/>.</summary>
-    public static OperandTemplate Mem(string name, Func<Bindings, long>? delta = null) => new MemoryTemplate(name, delta);
+    /// <summary>The memory operand bound to <paramref name="name"/>, with its symbol.</summary>
+    public static OperandTemplate Mem(string name) => new MemoryTemplate(name);
 
-    /// <summary>An address built from bound registers: <c>disp(base, index, scale)</c> (for <c>lea</c>).</summary>
-    public static OperandTemplate Address(string? baseName, string? indexName, Func<Bindings, int> scale, Func<Bindings, long>? displacement = null,
-        Func<Bindings, string?>? symbolicDisplacement = null) =>
-        new AddressTemplate(baseName, indexName, scale, displacement, symbolicDisplacement);
+    /// <summary>
+    /// An address built from bound registers: <c>disp(base, index, scale)</c> (for <c>lea</c> and
+    /// loads). Without <paramref name="scale"/> the scale is 1, without <paramref name="displacement"/> 0.
+    /// </summary>
+    public static OperandTemplate Address(string? baseName, string? indexName, OperandFunction? scale = null, OperandFunction? displacement = null) =>
+        new AddressTemplate(baseName, indexName, scale ?? new ConstantFunction(1), displacement);
 
-    /// <summary>Proofs: the SMT term replacing this operand's immediate or displacement, if any.</summary>
+    /// <summary>Proofs: the SMT term replacing this operand's immediate or displacement, when it depends on a symbolic value.</summary>
     internal virtual string? Term(Bindings bindings) => null;
 
     internal abstract object Value(Bindings bindings);
@@ -36,33 +43,29 @@ public sealed record RegisterTemplate(string Name, int Width) : OperandTemplate
     internal override object Value(Bindings b) => Registers.OfWidth(b.Register(Name), Width == 0 ? b.Width : Width);
 }
 
-public sealed record ImmediateTemplate(Func<Bindings, long> Compute, Func<Bindings, string?>? Symbolic) : OperandTemplate
+public sealed record ImmediateTemplate(OperandFunction Function) : OperandTemplate
 {
-    internal override object Value(Bindings b) => Compute(b);
-    internal override string? Term(Bindings b) => Symbolic?.Invoke(b);
+    internal override object Value(Bindings b) => Function.Evaluate(b);
+    internal override string? Term(Bindings b) => Function.IsSymbolic(b) ? Function.Meaning(b) : null;
 }
 
-public sealed record MemoryTemplate(string Name, Func<Bindings, long>? Delta) : OperandTemplate
+public sealed record MemoryTemplate(string Name) : OperandTemplate
 {
-    internal override object Value(Bindings b) => b.MemoryOperand(Name) with
-    {
-        Displacement = b.MemoryOperand(Name).Displacement + (Delta?.Invoke(b) ?? 0),
-    };
+    internal override object Value(Bindings b) => b.MemoryOperand(Name);
 
-    internal override string? Term(Bindings b) =>
-        b.TermOf(Name) is { } t ? (Delta is null ? t : $"(bvadd {t} {Verification.Smt.Bv((ulong)Delta(b), 64)})") : null;
+    internal override string? Term(Bindings b) => b.TermOf(Name);
 }
 
-public sealed record AddressTemplate(string? BaseName, string? IndexName, Func<Bindings, int> Scale, Func<Bindings, long>? Displacement,
-    Func<Bindings, string?>? SymbolicDisplacement) : OperandTemplate
+/// <summary>The scale must be concrete (an encoding field of two bits); the displacement may be symbolic.</summary>
+public sealed record AddressTemplate(string? BaseName, string? IndexName, OperandFunction Scale, OperandFunction? Displacement) : OperandTemplate
 {
-    internal override string? Term(Bindings b) => SymbolicDisplacement?.Invoke(b);
+    internal override string? Term(Bindings b) => Displacement is { } d && d.IsSymbolic(b) ? d.Meaning(b) : null;
 
     internal override object Value(Bindings b) => new MemoryBinding(
         BaseName is null ? Register.None : b.Register(BaseName),
         IndexName is null ? Register.None : b.Register(IndexName),
-        IndexName is null ? 1 : Scale(b),
-        Displacement?.Invoke(b) ?? 0, 0, Register.None, default);
+        IndexName is null ? 1 : (int)Scale.Evaluate(b),
+        Displacement?.Evaluate(b) ?? 0, 0, Register.None, default);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
+using CompilerLLM.Rewriting.Guards;
 
 namespace CompilerLLM.Rewriting;
 
@@ -18,10 +19,14 @@ public sealed record RuleConditions
     /// <summary>Register variables whose values may differ afterwards, so must be dead after the window.</summary>
     public IReadOnlyList<string> DeadRegisters { get; init; } = [];
 
-    /// <summary>An extra condition on the bindings (proofs are instantiated only where it holds), described for reports.</summary>
-    public Func<Bindings, bool>? Guard { get; init; }
+    /// <summary>
+    /// An extra condition on the bindings: checked at every match, and assumed by every proof
+    /// obligation (its SMT meaning over symbolic values, its decision on the instantiation's registers).
+    /// </summary>
+    public RuleGuard? Guard { get; init; }
 
-    public string? GuardDescription { get; init; }
+    /// <summary>The guard in words, from the guard expression itself; null without a guard.</summary>
+    public string? GuardDescription => Guard?.ToString();
 
     public static RuleConditions FlagsDead(LocationSet flags) => new() { DeadFlags = flags };
 
@@ -31,7 +36,7 @@ public sealed record RuleConditions
 /// <summary>
 /// A named, declarative rewrite: a window of instruction patterns, the replacement templates, the
 /// widths it applies at, and its side conditions. Every rule is proven for every width by
-/// <c>compilerllm prove-rules</c> and checked at every use by <see cref="SiteGuard"/>.
+/// <c>compilerllm prove-rules</c> and checked at every use by <see cref="CandidateFinder"/>.
 /// </summary>
 public sealed record RewriteRule(
     string Name,
@@ -57,7 +62,7 @@ public sealed record RewriteRule(
             var bindings = new Bindings { Width = width };
             bool ok = true;
             for (int k = 0; k < window.Length && ok; k++) ok = Pattern[k].Match(window[k], width, bindings);
-            if (ok && (Conditions.Guard is null || Conditions.Guard(bindings))) return bindings;
+            if (ok && (Conditions.Guard is null || Conditions.Guard.Holds(bindings))) return bindings;
         }
         return null;
     }

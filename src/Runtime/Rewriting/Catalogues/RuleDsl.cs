@@ -1,6 +1,7 @@
 using Iced.Intel;
 using CompilerLLM.Analysis;
 using CompilerLLM.Rewriting.Functions;
+using CompilerLLM.Rewriting.Guards;
 
 namespace CompilerLLM.Rewriting.Catalogues;
 
@@ -46,22 +47,24 @@ internal static class RuleDsl
     /// <summary><c>log2(name)</c>: the shift count of a power of two.</summary>
     public static OperandFunction Log2(string name) => new Log2Function(Var(name));
 
+    // Guards: conditions checked at every match and assumed by every proof (Guards/).
+
+    public static RuleGuard FitsInt32(OperandFunction value) => new FitsInInt32Guard(value);
+    public static RuleGuard FitsInt32(string name) => FitsInt32(Var(name));
+    public static RuleGuard NonZero(string name) => new NonZeroGuard(Var(name));
+    /// <summary>Register variables <paramref name="a"/> and <paramref name="b"/> bind different registers.</summary>
+    public static RuleGuard Distinct(string a, string b) => new DistinctRegistersGuard(a, b);
+    /// <summary>Register variable <paramref name="reg"/> is neither base nor index of memory variable <paramref name="mem"/>.</summary>
+    public static RuleGuard NotInAddress(string reg, string mem) => new RegisterOutsideAddressGuard(reg, mem);
+    public static RuleGuard All(params RuleGuard[] guards) => new AllOfGuard(guards);
+
     public static RewriteRule Rule(string name, RuleFamily family, string equation, IReadOnlyList<int> widths,
         InstructionPattern[] match, InstructionTemplate[] replace, RuleConditions? when = null) =>
         new(name, family, equation, widths, match, replace, when ?? RuleConditions.None);
 
     public static RuleConditions Dead(LocationSet flags, params string[] registers) => new() { DeadFlags = flags, DeadRegisters = registers };
 
-    public static RuleConditions Guarded(RuleConditions c, string description, Func<Bindings, bool> guard) =>
-        c with { Guard = guard, GuardDescription = description };
-
-    public static bool NotInAddress(Bindings b, string reg, string mem)
-    {
-        var m = b.MemoryOperand(mem);
-        var r = b.Register(reg);
-        return m.Base != r && m.Index != r;
-    }
-
-    public static bool FitsInt32(long v) => v is >= int.MinValue and <= int.MaxValue;
+    /// <summary>The conditions plus a guard (its description comes from the guard itself).</summary>
+    public static RuleConditions Guarded(RuleConditions c, RuleGuard guard) => c with { Guard = guard };
 }
 

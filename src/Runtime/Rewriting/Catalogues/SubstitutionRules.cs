@@ -61,6 +61,6 @@ public static class SubstitutionRules
         // ;; lea k(r), r  ==  add $k, r                   (flags dead)
         Rule("lea-disp-to-add", Substitution, "lea k(r), r  ==  add $k, r (flags dead)", Wide,
             [I(Lea, Reg("r"), Addr("r", disp: "k"))], [T("Add_rm{w}_imm8|Add_rm{w}_imm32", R("r"), Im("k"))],
-            Guarded(RuleConditions.AllFlagsDead, "k fits in 32 bits", b => FitsInt32(b.Immediate("k")))),
+            Guarded(RuleConditions.AllFlagsDead, FitsInt32("k"))),
     ];
 }

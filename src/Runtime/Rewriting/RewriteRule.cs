@@ -57,6 +57,11 @@ public sealed record RewriteRule(
     public Bindings? Match(ReadOnlySpan<AsmInstruction> window)
     {
         if (window.Length != Pattern.Count) return null;
+        // Most windows fail on a mnemonic: decide that before allocating bindings for each width.
+        for (int k = 0; k < window.Length; k++)
+        {
+            if (window[k].Instruction.Mnemonic != Pattern[k].Mnemonic) return null;
+        }
         foreach (int width in Widths)
         {
             var bindings = new Bindings { Width = width };

@@ -37,6 +37,8 @@ public sealed record RuleConditions
 /// A named, declarative rewrite: a window of instruction patterns, the replacement templates, the
 /// widths it applies at, and its side conditions. Every rule is proven for every width by
 /// <c>compilerllm prove-rules</c> and checked at every use by <see cref="CandidateFinder"/>.
+/// Building a rule resolves its templates' Iced codes at every width and throws a
+/// <see cref="RuleDefinitionException"/> when one cannot be.
 /// </summary>
 public sealed record RewriteRule(
     string Name,
@@ -47,6 +49,9 @@ public sealed record RewriteRule(
     IReadOnlyList<InstructionTemplate> Replacement,
     RuleConditions Conditions)
 {
+    /// <summary>The replacement templates; each has been checked to name Iced codes at every one of <see cref="Widths"/>.</summary>
+    public IReadOnlyList<InstructionTemplate> Replacement { get; init; } = CheckedReplacement(Name, Widths, Replacement);
+
     /// <summary>
     /// False for rules that only pay on some targets and undo another rule (inc ↔ add $1): the
     /// apply-everything policy leaves them to a policy that knows the target.
@@ -92,6 +97,18 @@ public sealed record RewriteRule(
         foreach (var name in Conditions.DeadRegisters)
             set = set.With(Location.GprBase + (bindings.Register(name) - Iced.Intel.Register.RAX));
         return set;
+    }
+
+    private static IReadOnlyList<InstructionTemplate> CheckedReplacement(string name, IReadOnlyList<int> widths, IReadOnlyList<InstructionTemplate> replacement)
+    {
+        foreach (var template in replacement)
+        {
+            foreach (int width in widths)
+            {
+                if (template.ProblemAt(width) is { } problem) throw new RuleDefinitionException(name, problem);
+            }
+        }
+        return replacement;
     }
 }
 

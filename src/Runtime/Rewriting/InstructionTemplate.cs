@@ -59,7 +59,7 @@ public sealed class InstructionTemplate
 
     /// <summary>The alternatives' Iced codes at <paramref name="width"/>, in order of preference.</summary>
     /// <exception cref="InvalidOperationException">A name is unknown at that width (a rule never gets built so).</exception>
-    public IReadOnlyList<Code> CodesAt(int width) => ResolvedAt(width);
+    public IReadOnlyList<Code> CodesAt(int width) => Array.AsReadOnly(ResolvedAt(width));
 
     /// <summary>Rule construction: why this template cannot be used at <paramref name="width"/>, or null when it can.</summary>
     internal string? ProblemAt(int width)

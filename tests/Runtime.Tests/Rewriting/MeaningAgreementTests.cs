@@ -221,8 +221,8 @@ public sealed class MeaningAgreementTests(ITestOutputHelper output)
         return (
             [.. nodes.OfType<OperandFunction>().SelectMany(f => f.Inputs).Distinct()],
             [.. nodes.OfType<DistinctRegistersGuard>().SelectMany(d => new[] { d.First, d.Second })
-                .Concat(nodes.OfType<RegisterOutsideAddressGuard>().Select(r => r.Register)).Distinct()],
-            [.. nodes.OfType<RegisterOutsideAddressGuard>().Select(r => r.Memory).Distinct()]);
+                .Concat(nodes.OfType<RegisterOutsideAddressGuard>().Select(r => r.RegisterVariable)).Distinct()],
+            [.. nodes.OfType<RegisterOutsideAddressGuard>().Select(r => r.MemoryVariable).Distinct()]);
     }
 
     // ------------------------------------------------------------------ z3

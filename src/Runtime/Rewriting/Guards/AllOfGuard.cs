@@ -10,7 +10,7 @@ public sealed class AllOfGuard : RuleGuard
     public AllOfGuard(params RuleGuard[] conditions)
     {
         if (conditions.Length == 0) throw new ArgumentException("a conjunction needs at least one condition", nameof(conditions));
-        _conditions = conditions;
+        _conditions = [.. conditions]; // a copy: the caller keeps its array
     }
 
     public IReadOnlyList<RuleGuard> Conditions => _conditions;

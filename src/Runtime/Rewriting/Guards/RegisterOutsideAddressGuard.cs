@@ -6,13 +6,16 @@ namespace CompilerLLM.Rewriting.Guards;
 /// </summary>
 public sealed class RegisterOutsideAddressGuard(string register, string memory) : RuleGuard
 {
-    public string Register { get; } = register;
-    public string Memory { get; } = memory;
+    /// <summary>The register variable.</summary>
+    public string RegisterVariable { get; } = register;
+
+    /// <summary>The memory variable whose address must not use it.</summary>
+    public string MemoryVariable { get; } = memory;
 
     public override bool Holds(Bindings bindings)
     {
-        var m = bindings.MemoryOperand(Memory);
-        var r = bindings.Register(Register);
+        var m = bindings.MemoryOperand(MemoryVariable);
+        var r = bindings.Register(RegisterVariable);
         return m.Base != r && m.Index != r;
     }
 
@@ -21,5 +24,5 @@ public sealed class RegisterOutsideAddressGuard(string register, string memory) 
 
     public override bool IsSymbolic(Bindings bindings) => false;
 
-    public override string ToString() => $"{Register} is not part of the address of {Memory}";
+    public override string ToString() => $"{RegisterVariable} is not part of the address of {MemoryVariable}";
 }

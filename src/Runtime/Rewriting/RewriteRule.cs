@@ -1,5 +1,6 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
+using CompilerLLM.Rewriting.Guards;
 
 namespace CompilerLLM.Rewriting;
 
@@ -18,10 +19,14 @@ public sealed record RuleConditions
     /// <summary>Register variables whose values may differ afterwards, so must be dead after the window.</summary>
     public IReadOnlyList<string> DeadRegisters { get; init; } = [];
 
-    /// <summary>An extra condition on the bindings (proofs are instantiated only where it holds), described for reports.</summary>
-    public Func<Bindings, bool>? Guard { get; init; }
+    /// <summary>
+    /// An extra condition on the bindings: checked at every match, and assumed by every proof
+    /// obligation (its SMT meaning over symbolic values, its decision on the instantiation's registers).
+    /// </summary>
+    public RuleGuard? Guard { get; init; }
 
-    public string? GuardDescription { get; init; }
+    /// <summary>The guard in words, from the guard expression itself; null without a guard.</summary>
+    public string? GuardDescription => Guard?.ToString();
 
     public static RuleConditions FlagsDead(LocationSet flags) => new() { DeadFlags = flags };
 
@@ -31,7 +36,9 @@ public sealed record RuleConditions
 /// <summary>
 /// A named, declarative rewrite: a window of instruction patterns, the replacement templates, the
 /// widths it applies at, and its side conditions. Every rule is proven for every width by
-/// <c>compilerllm prove-rules</c> and checked at every use by the site guard (<see cref="CandidateFinder"/>).
+/// <c>compilerllm prove-rules</c> and checked at every use by <see cref="CandidateFinder"/>.
+/// Building a rule resolves its templates' Iced codes at every width and throws a
+/// <see cref="RuleDefinitionException"/> when one cannot be.
 /// </summary>
 public sealed record RewriteRule(
     string Name,
@@ -42,6 +49,9 @@ public sealed record RewriteRule(
     IReadOnlyList<InstructionTemplate> Replacement,
     RuleConditions Conditions)
 {
+    /// <summary>The replacement templates; each has been checked to name Iced codes at every one of <see cref="Widths"/>.</summary>
+    public IReadOnlyList<InstructionTemplate> Replacement { get; init; } = CheckedReplacement(Name, Widths, Replacement);
+
     /// <summary>
     /// False for rules that only pay on some targets and undo another rule (inc ↔ add $1): the
     /// apply-everything policy leaves them to a policy that knows the target.
@@ -52,12 +62,17 @@ public sealed record RewriteRule(
     public Bindings? Match(ReadOnlySpan<AsmInstruction> window)
     {
         if (window.Length != Pattern.Count) return null;
+        // Most windows fail on a mnemonic: decide that before allocating bindings for each width.
+        for (int k = 0; k < window.Length; k++)
+        {
+            if (window[k].Instruction.Mnemonic != Pattern[k].Mnemonic) return null;
+        }
         foreach (int width in Widths)
         {
             var bindings = new Bindings { Width = width };
             bool ok = true;
             for (int k = 0; k < window.Length && ok; k++) ok = Pattern[k].Match(window[k], width, bindings);
-            if (ok && (Conditions.Guard is null || Conditions.Guard(bindings))) return bindings;
+            if (ok && (Conditions.Guard is null || Conditions.Guard.Holds(bindings))) return bindings;
         }
         return null;
     }
@@ -82,6 +97,18 @@ public sealed record RewriteRule(
         foreach (var name in Conditions.DeadRegisters)
             set = set.With(Location.GprBase + (bindings.Register(name) - Iced.Intel.Register.RAX));
         return set;
+    }
+
+    private static IReadOnlyList<InstructionTemplate> CheckedReplacement(string name, IReadOnlyList<int> widths, IReadOnlyList<InstructionTemplate> replacement)
+    {
+        foreach (var template in replacement)
+        {
+            foreach (int width in widths)
+            {
+                if (template.ProblemAt(width) is { } problem) throw new RuleDefinitionException(name, problem);
+            }
+        }
+        return replacement;
     }
 }
 

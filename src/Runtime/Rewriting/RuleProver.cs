@@ -1,6 +1,7 @@
 using Iced.Intel;
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
+using CompilerLLM.Toolchain;
 using CompilerLLM.Verification;
 
 namespace CompilerLLM.Rewriting;
@@ -22,6 +23,15 @@ public sealed record RuleProofResult(RewriteRule Rule, IReadOnlyList<RuleProofIn
 /// (the matcher never binds two variables to one register); stack slots use rbp; immediates with a
 /// domain are enumerated, other immediates and every displacement are symbolic (one proof covers
 /// every value in the encoding's range).
+/// <para>
+/// The rule's guard is a precondition of every obligation: its SMT meaning where it reads symbolic
+/// values (so <c>fold-lea-into-load</c> is proven for exactly the displacements with d1+d2 in 32
+/// bits), its decision where it reads only concrete ones (registers). An instantiation the guard
+/// excludes, or a value class no value of which meets it, has nothing to prove; a width where that
+/// leaves no obligation at all fails, so a guard that never holds cannot make a rule vacuously proven.
+/// Computed operands enter the replacement as the functions' SMT meanings, a computed displacement
+/// cut to its 32-bit field, so the guard is what makes it fit.
+/// </para>
 /// </summary>
 public static class RuleProver
 {
@@ -37,11 +47,39 @@ public static class RuleProver
 
     public static RuleProofResult Prove(RewriteRule rule, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
         var instances = new List<RuleProofInstance>();
         foreach (int width in rule.Widths)
         {
+            int outsideGuard = 0;
             foreach (var bindings in Instantiate(rule, width))
             {
+                var variables = bindings.Terms.Values.Distinct().Select(t => (t, Smt.BvSort(64))).ToList();
+                var preconditions = ValueClassPreconditions(bindings).ToList();
+                string guard = rule.Conditions.Guard?.Precondition(bindings) ?? Smt.True;
+                if (guard == Smt.False)
+                {
+                    outsideGuard++; // e.g. a register condition this instantiation does not meet: no site has these bindings
+                    continue;
+                }
+                if (guard != Smt.True)
+                {
+                    // A guard no value of this class meets would make every obligation below hold vacuously.
+                    preconditions.Add(guard);
+                    var satisfiable = Satisfiable(variables, preconditions, limit);
+                    if (satisfiable == SmtStatus.Unsat)
+                    {
+                        outsideGuard++;
+                        continue;
+                    }
+                    if (satisfiable != SmtStatus.Sat)
+                    {
+                        instances.Add(new RuleProofInstance(width, $"[{bindings}] when {rule.Conditions.Guard}", EquivalenceStatus.Error,
+                            $"z3 could not decide whether the guard can hold: {satisfiable}"));
+                        continue;
+                    }
+                }
+
                 var mayDiffer = rule.MayDiffer(bindings);
                 var compare = (LocationSet.Range(Location.GprBase, 16) | LocationSet.StatusFlags | LocationSet.Of(Location.DF)) - mayDiffer;
                 var after = rule.Build(bindings);
@@ -50,34 +88,58 @@ public static class RuleProver
                     instances.Add(new RuleProofInstance(width, bindings.ToString(), EquivalenceStatus.Error, "the replacement cannot be encoded"));
                     continue;
                 }
-                var afterTerms = rule.Replacement.Select(t => t.Terms(bindings)).ToList();
-                var variables = bindings.Terms.Values.Distinct().Select(t => (t, Smt.BvSort(64))).ToList();
-                var preconditions = Preconditions(bindings).ToList();
-                int combos = 0;
+                var afterTerms = rule.Replacement.Select(t => AsEncoded(t.Terms(bindings), bindings)).ToList();
+                string when = guard == Smt.True ? "" : $" when {rule.Conditions.Guard}";
                 foreach (var before in BeforeSequences(rule, width, bindings))
                 {
-                    combos++;
                     var options = new EquivalenceOptions
                     {
                         Variables = variables,
                         Preconditions = preconditions,
                         BeforeTerms = before.Terms,
                         AfterTerms = afterTerms,
-                        Timeout = timeout ?? TimeSpan.FromSeconds(60),
+                        Timeout = limit,
                     };
                     var result = EquivalenceChecker.Check(before.Instructions, [.. after.Select(a => a.Instruction)], compare, compareMemory: true, options);
-                    string name = $"{string.Join("; ", before.Instructions.Select(i => i.Code))} => {string.Join("; ", after.Select(a => a.Instruction.Code))} [{bindings}]";
+                    string name = $"{string.Join("; ", before.Instructions.Select(i => i.Code))} => {string.Join("; ", after.Select(a => a.Instruction.Code))} [{bindings}]{when}";
                     instances.Add(new RuleProofInstance(width, name, result.Status, result.IsEquivalent ? null : result.ToString()));
                 }
-                _ = combos; // a value class no encoding of this width can hold (e.g. a 32-bit value in an 8-bit op) has nothing to prove
+                // A value class no encoding of this width can hold (e.g. a 32-bit value in an 8-bit op) has nothing to prove.
             }
             if (!instances.Any(i => i.Width == width))
-                instances.Add(new RuleProofInstance(width, "", EquivalenceStatus.Error, "no Iced encoding matches the pattern at this width"));
+            {
+                instances.Add(new RuleProofInstance(width, "", EquivalenceStatus.Error, outsideGuard > 0
+                    ? $"the guard ({rule.Conditions.Guard}) holds for no instantiation at this width: nothing would be proven"
+                    : "no Iced encoding matches the pattern at this width"));
+            }
         }
         return new RuleProofResult(rule, instances);
     }
 
-    private static IEnumerable<string> Preconditions(Bindings b)
+    /// <summary>
+    /// A computed displacement as the built instruction holds it: a 32-bit field, sign-extended. The
+    /// input variables are constrained to their fields by the value classes, but a computed value
+    /// (d1+d2) may leave the field, and then only the rule's guard makes the obligation hold: the
+    /// proof is exactly as strong as the guard. Immediates need no cut: <see cref="RewriteRule.Build"/>
+    /// picks an alternative whose field holds the computed value exactly, or builds nothing.
+    /// </summary>
+    private static OperandTerms? AsEncoded(OperandTerms? terms, Bindings bindings)
+    {
+        if (terms?.Displacement is not { } d || bindings.Terms.Values.Contains(d)) return terms;
+        return terms with { Displacement = Smt.SignExtend(32, Smt.Low(32, d)) };
+    }
+
+    /// <summary>Whether some values of the variables meet the preconditions (one z3 run).</summary>
+    private static SmtStatus Satisfiable(IReadOnlyList<(string Name, string Sort)> variables, IReadOnlyList<string> preconditions, TimeSpan timeout)
+    {
+        var smt = new SmtBuilder();
+        foreach (var (name, sort) in variables) smt.Declare(name, sort);
+        foreach (var p in preconditions) smt.Assert(p);
+        return Z3Solver.Check(smt.ToScript(), timeout).Status;
+    }
+
+    /// <summary>Each symbolic immediate lies in its value class; each displacement is a signed 32-bit number.</summary>
+    private static IEnumerable<string> ValueClassPreconditions(Bindings b)
     {
         foreach (var (name, term) in b.Terms)
         {
@@ -148,7 +210,6 @@ public static class RuleProver
                     b.BindMemory(m, new MemoryBinding(Register.RBP, Register.None, 1, -24, 1, Register.None, default));
                     b.SetTerm(m, "disp_" + m);
                 }
-                if (rule.Conditions.Guard is { } guard && !guard(b)) continue;
                 yield return b;
             }
         }

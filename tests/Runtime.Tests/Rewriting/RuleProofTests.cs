@@ -1,5 +1,8 @@
 using CompilerLLM.Analysis;
 using CompilerLLM.Rewriting;
+using CompilerLLM.Rewriting.Functions;
+using CompilerLLM.Rewriting.Guards;
+using CompilerLLM.Verification;
 using static Iced.Intel.Mnemonic;
 
 namespace CompilerLLM.Tests.Rewriting;
@@ -19,7 +22,7 @@ public sealed class RuleProofTests
     public void RuleIsProvenAtEveryWidth(string name)
     {
         var result = RuleProver.Prove(RuleCatalogue.Find(name)!);
-        var failures = result.Instances.Where(i => i.Status != CompilerLLM.Verification.EquivalenceStatus.Equivalent)
+        var failures = result.Instances.Where(i => i.Status != EquivalenceStatus.Equivalent)
             .Select(i => $"w{i.Width} {i.Instance}: {i.Status} {i.Detail}");
         Assert.True(result.Proven, string.Join("\n", failures));
     }
@@ -42,7 +45,7 @@ public sealed class RuleProofTests
             [InstructionTemplate.Of("Inc_rm{w}", OperandTemplate.Reg("r"))], RuleConditions.None);
         var result = RuleProver.Prove(wrong);
         Assert.False(result.Proven);
-        Assert.Contains(result.Instances, i => i.Status == CompilerLLM.Verification.EquivalenceStatus.Different && i.Detail!.Contains("CF"));
+        Assert.Contains(result.Instances, i => i.Status == EquivalenceStatus.Different && i.Detail!.Contains("CF"));
     }
 
     [Fact]
@@ -53,6 +56,29 @@ public sealed class RuleProofTests
             [InstructionPattern.Of(Mov, OperandPattern.Mem("m"), OperandPattern.Reg("r")), InstructionPattern.Of(Mov, OperandPattern.Reg("r"), OperandPattern.Mem("m"))],
             [InstructionTemplate.Of("Mov_rm{w}_r{w}", OperandTemplate.Mem("m"), OperandTemplate.Reg("r"))], RuleConditions.None);
         Assert.False(RuleProver.Prove(wrong).Proven);
+    }
+
+    [Fact]
+    public void TheGuardIsAPreconditionOfEveryObligation()
+    {
+        // Without "d1+d2 fits in 32 bits" the folded displacement can leave its 32-bit field: z3 finds the counterexample.
+        var rule = RuleCatalogue.Find("fold-lea-into-load")!;
+        var unguarded = rule with { Name = "fold-lea-into-load-unguarded", Conditions = rule.Conditions with { Guard = null } };
+        var result = RuleProver.Prove(unguarded);
+        Assert.False(result.Proven);
+        Assert.Contains(result.Instances, i => i.Status == EquivalenceStatus.Different);
+        Assert.All(RuleProver.Prove(rule).Instances, i => Assert.Contains("when d1+d2 fits in 32 bits", i.Instance));
+    }
+
+    [Fact]
+    public void AGuardThatNeverHoldsProvesNothing()
+    {
+        // k+2^63 is never a 32-bit number for a 32-bit k: every obligation would hold vacuously.
+        var rule = RuleCatalogue.Find("lea-disp-to-add")!;
+        var never = new FitsInInt32Guard(new SumFunction(new VariableFunction("k"), new ConstantFunction(long.MinValue)));
+        var result = RuleProver.Prove(rule with { Name = "lea-disp-to-add-never", Conditions = rule.Conditions with { Guard = never } });
+        Assert.False(result.Proven);
+        Assert.All(result.Instances, i => Assert.Contains("holds for no instantiation", i.Detail));
     }
 
     [Fact]

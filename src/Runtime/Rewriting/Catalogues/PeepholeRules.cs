@@ -56,13 +56,13 @@ public static class PeepholeRules
         Rule("reuse-loaded-value", Peephole, "mov m, r1; mov m, r2  ==  mov m, r1; mov r1, r2 (stack slot)", AllWidths,
             [I(Mov, Reg("r1"), Stack("m")), I(Mov, Reg("r2"), Stack("m"))],
             [T("Mov_r{w}_rm{w}", R("r1"), M("m")), T("Mov_rm{w}_r{w}", R("r2"), R("r1"))],
-            Guarded(RuleConditions.None, "r1 is not part of the address", b => NotInAddress(b, "r1", "m"))),
+            Guarded(RuleConditions.None, NotInAddress("r1", "m"))),
 
         // ;; mov m, r; mov m, r  ==  mov m, r             (stack slot, r not in the address)
         Rule("repeated-load", Peephole, "mov m, r; mov m, r  ==  mov m, r (stack slot)", AllWidths,
             [I(Mov, Reg("r"), Stack("m")), I(Mov, Reg("r"), Stack("m"))],
             [T("Mov_r{w}_rm{w}", R("r"), M("m"))],
-            Guarded(RuleConditions.None, "r is not part of the address", b => NotInAddress(b, "r", "m"))),
+            Guarded(RuleConditions.None, NotInAddress("r", "m"))),
 
         // ;; not r; not r  ==  (nothing)                  (not 32-bit: that zero-extends)
         Rule("double-not", Peephole, "not r; not r  ==  nothing", [8, 16, 64],

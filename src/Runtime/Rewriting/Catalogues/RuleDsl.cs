@@ -1,5 +1,7 @@
 using Iced.Intel;
 using CompilerLLM.Analysis;
+using CompilerLLM.Rewriting.Functions;
+using CompilerLLM.Rewriting.Guards;
 
 namespace CompilerLLM.Rewriting.Catalogues;
 
@@ -28,15 +30,33 @@ internal static class RuleDsl
     public static OperandTemplate R(string name, int width = 0) => OperandTemplate.Reg(name, width);
     public static OperandTemplate Im(long value) => OperandTemplate.Imm(value);
     public static OperandTemplate Im(string name) => OperandTemplate.Imm(name);
-    public static OperandTemplate Im(Func<Bindings, long> f, Func<Bindings, string?>? symbolic = null) => OperandTemplate.Imm(f, symbolic);
+    public static OperandTemplate Im(OperandFunction value) => OperandTemplate.Imm(value);
     public static OperandTemplate M(string name) => OperandTemplate.Mem(name);
-    public static OperandTemplate A(string? b, string? index = null, Func<Bindings, int>? scale = null, Func<Bindings, long>? disp = null,
-        Func<Bindings, string?>? symbolicDisp = null) =>
-        OperandTemplate.Address(b, index, scale ?? (_ => 1), disp, symbolicDisp);
+    /// <summary>An address <c>disp(b, index, scale)</c>; scale 1 and displacement 0 unless given.</summary>
+    public static OperandTemplate A(string? b, string? index = null, OperandFunction? scale = null, OperandFunction? disp = null) =>
+        OperandTemplate.Address(b, index, scale, disp);
 
-    /// <summary>The SMT sum of two immediate variables' terms (null outside proofs).</summary>
-    public static Func<Bindings, string?> SumTerm(string a, string b) =>
-        x => x.TermOf(a) is { } ta && x.TermOf(b) is { } tb ? $"(bvadd {ta} {tb})" : null;
+    // Operand functions: computed immediates, displacements and scales (Functions/).
+
+    /// <summary>The value of the immediate variable <paramref name="name"/>.</summary>
+    public static OperandFunction Var(string name) => new VariableFunction(name);
+    /// <summary><c>a+b</c> of two immediate variables (wrapping).</summary>
+    public static OperandFunction Sum(string a, string b) => new SumFunction(Var(a), Var(b));
+    /// <summary><c>name-constant</c> (wrapping).</summary>
+    public static OperandFunction Minus(string name, long constant) => new MinusConstantFunction(Var(name), constant);
+    /// <summary><c>log2(name)</c>: the shift count of a power of two.</summary>
+    public static OperandFunction Log2(string name) => new Log2Function(Var(name));
+
+    // Guards: conditions checked at every match and assumed by every proof (Guards/).
+
+    public static RuleGuard FitsInt32(OperandFunction value) => new FitsInInt32Guard(value);
+    public static RuleGuard FitsInt32(string name) => FitsInt32(Var(name));
+    public static RuleGuard NonZero(string name) => new NonZeroGuard(Var(name));
+    /// <summary>Register variables <paramref name="a"/> and <paramref name="b"/> bind different registers.</summary>
+    public static RuleGuard Distinct(string a, string b) => new DistinctRegistersGuard(a, b);
+    /// <summary>Register variable <paramref name="reg"/> is neither base nor index of memory variable <paramref name="mem"/>.</summary>
+    public static RuleGuard NotInAddress(string reg, string mem) => new RegisterOutsideAddressGuard(reg, mem);
+    public static RuleGuard All(params RuleGuard[] guards) => new AllOfGuard(guards);
 
     public static RewriteRule Rule(string name, RuleFamily family, string equation, IReadOnlyList<int> widths,
         InstructionPattern[] match, InstructionTemplate[] replace, RuleConditions? when = null) =>
@@ -44,16 +64,7 @@ internal static class RuleDsl
 
     public static RuleConditions Dead(LocationSet flags, params string[] registers) => new() { DeadFlags = flags, DeadRegisters = registers };
 
-    public static RuleConditions Guarded(RuleConditions c, string description, Func<Bindings, bool> guard) =>
-        c with { Guard = guard, GuardDescription = description };
-
-    public static bool NotInAddress(Bindings b, string reg, string mem)
-    {
-        var m = b.MemoryOperand(mem);
-        var r = b.Register(reg);
-        return m.Base != r && m.Index != r;
-    }
-
-    public static bool FitsInt32(long v) => v is >= int.MinValue and <= int.MaxValue;
+    /// <summary>The conditions plus a guard (its description comes from the guard itself).</summary>
+    public static RuleConditions Guarded(RuleConditions c, RuleGuard guard) => c with { Guard = guard };
 }
 

@@ -31,17 +31,17 @@ public static class SubstitutionRules
         // ;; imul $k, r, r  ==  lea (r,r,k-1), r          (k in {3,5,9}; flags dead)
         Rule("imul-to-lea", Substitution, "imul $k, r, r  ==  lea (r,r,k-1), r (k=3,5,9; flags dead)", Wide,
             [I(Imul, Reg("r"), Reg("r"), Imm("k", LeaMultipliers))],
-            [T("Lea_r{w}_m", R("r"), A("r", "r", b => (int)b.Immediate("k") - 1))],
+            [T("Lea_r{w}_m", R("r"), A("r", "r", scale: Minus("k", 1)))],
             RuleConditions.AllFlagsDead),
         // ;; imul $k, s, d  ==  lea (s,s,k-1), d          (k in {3,5,9}; flags dead)
         Rule("imul-to-lea-copy", Substitution, "imul $k, s, d  ==  lea (s,s,k-1), d (k=3,5,9; flags dead)", Wide,
             [I(Imul, Reg("d"), Reg("s"), Imm("k", LeaMultipliers))],
-            [T("Lea_r{w}_m", R("d"), A("s", "s", b => (int)b.Immediate("k") - 1))],
+            [T("Lea_r{w}_m", R("d"), A("s", "s", scale: Minus("k", 1)))],
             RuleConditions.AllFlagsDead),
         // ;; imul $2^n, r, r  ==  shl $n, r               (flags dead)
         Rule("imul-pow2-to-shl", Substitution, "imul $2^n, r, r  ==  shl $n, r (flags dead)", Wide,
             [I(Imul, Reg("r"), Reg("r"), Imm("k", PowersOfTwo))],
-            [T("Shl_rm{w}_imm8", R("r"), Im(b => System.Numerics.BitOperations.Log2((ulong)b.Immediate("k"))))],
+            [T("Shl_rm{w}_imm8", R("r"), Im(Log2("k")))],
             RuleConditions.AllFlagsDead),
 
         // ;; and $0xff, r  ==  movzbl r8, r32             (flags dead)
@@ -61,6 +61,6 @@ public static class SubstitutionRules
         // ;; lea k(r), r  ==  add $k, r                   (flags dead)
         Rule("lea-disp-to-add", Substitution, "lea k(r), r  ==  add $k, r (flags dead)", Wide,
             [I(Lea, Reg("r"), Addr("r", disp: "k"))], [T("Add_rm{w}_imm8|Add_rm{w}_imm32", R("r"), Im("k"))],
-            Guarded(RuleConditions.AllFlagsDead, "k fits in 32 bits", b => FitsInt32(b.Immediate("k")))),
+            Guarded(RuleConditions.AllFlagsDead, FitsInt32("k"))),
     ];
 }

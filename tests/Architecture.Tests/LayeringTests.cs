@@ -4,8 +4,8 @@ namespace CompilerLLM.Architecture.Tests;
 
 /// <summary>
 /// Dependencies point one way. Between our assemblies: the toolchain depends on nothing of ours, the engine on the
-/// toolchain, the lab on both, the MSBuild tasks on the engine and the toolchain (never the lab), the CLI and the
-/// trainer on everything below them. Inside the engine, each namespace uses only the layers under it. Both tables
+/// toolchain, the lab on both, the two fronts (the MSBuild tasks and the compiler launcher) on the engine and the
+/// toolchain (never the lab), the CLI and the trainer on everything below them. Inside the engine, each namespace uses only the layers under it. Both tables
 /// are the architecture as data (ARCHITECTURE.md draws the same picture); a new assembly or namespace must be
 /// added to them.
 /// </summary>
@@ -18,7 +18,8 @@ public sealed class LayeringTests
         ["CompilerLLM.Runtime"] = ["CompilerLLM.Toolchain"],
         ["CompilerLLM.Lab"] = ["CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
         ["CompilerLLM.Build.Tasks"] = ["CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
-        ["compilerllm"] = ["CompilerLLM.Lab", "CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
+        ["compilerllm-cc"] = ["CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
+        ["compilerllm"] = ["compilerllm-cc", "CompilerLLM.Lab", "CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
         ["compilerllm-train"] = ["CompilerLLM.Lab", "CompilerLLM.Runtime", "CompilerLLM.Toolchain"],
     };
 

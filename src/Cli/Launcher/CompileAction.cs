@@ -23,23 +23,28 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             log.Write(LauncherCode.Configuration, $"policy: {policyError}");
             return null;
         }
-        LoadedPolicy policy;
+        string policyIdentity;
         try
         {
-            policy = request.Load();
+            policyIdentity = request.Identity();
         }
         catch (Inference.PolicyLoadException e)
         {
             log.Write(LauncherCode.PolicyUnavailable, e.Message);
             return null;
         }
-        using var ownedPolicy = policy;
-        var options = policy.ToOptions() with
+        // The model is loaded (and ONNX Runtime started) only when the engine runs: a cache hit needs neither. It is
+        // never disposed: the process ends with the unit, and after a timeout the engine's thread may still use it.
+        OptimizerOptions Options()
         {
-            ValidateWithSmt = settings.ValidateWithSmt,
-            FaultInjectionFunction = settings.FaultInjectionFunction,
-        };
-        string configuration = $"policy {policy.Identity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; fault {settings.FaultInjectionFunction}";
+            var policy = request.Load();
+            return policy.ToOptions() with
+            {
+                ValidateWithSmt = settings.ValidateWithSmt,
+                FaultInjectionFunction = settings.FaultInjectionFunction,
+            };
+        }
+        string configuration = $"policy {policyIdentity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; fault {settings.FaultInjectionFunction}";
         UnitCache? cache = settings.Cache ? new UnitCache(new ContentCache(settings.CacheDirectory, settings.CacheSize), configuration) : null;
 
         string work = WorkDirectory();
@@ -51,8 +56,19 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             var compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
             Console.Error.Write(compiled.Compiler.StandardError);
             if (!compiled.Compiler.Succeeded) return compiled.Compiler.TimedOut ? 1 : compiled.Compiler.ExitCode;
+            double gccSeconds = clock.Elapsed.TotalSeconds;
 
-            var report = OptimizeWithin(builder, unit, options, cache, out var fallbackObject);
+            UnitReport? report;
+            string? fallbackObject;
+            try
+            {
+                report = OptimizeWithin(builder, unit, Options, cache, out fallbackObject);
+            }
+            catch (Inference.PolicyLoadException e)
+            {
+                log.Write(LauncherCode.PolicyUnavailable, e.Message);
+                return null;
+            }
             if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
             string chosen = report.Status == UnitStatus.FellBack ? fallbackObject ?? unit.Files.Object : unit.Files.OptimizedObject;
             string target = Path.GetFullPath(invocation.Object);
@@ -69,7 +85,8 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             if (report.Status == UnitStatus.FellBack)
                 log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
             else
-                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){(report.FromCache ? " (cache)" : "")}, {clock.Elapsed.TotalSeconds:F3} s");
+                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){(report.FromCache ? " (cache)" : "")}, "
+                    + $"{clock.Elapsed.TotalSeconds:F3} s (gcc -S {gccSeconds:F3} s, engine {report.OptimizerSeconds:F3} s)");
             return 0;
         }
         finally
@@ -84,7 +101,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
     /// thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does not
     /// assemble.
     /// </summary>
-    private UnitReport? OptimizeWithin(UnitBuilder builder, TranslationUnit unit, OptimizerOptions options, UnitCache? cache, out string? fallbackObject)
+    private UnitReport? OptimizeWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, UnitCache? cache, out string? fallbackObject)
     {
         fallbackObject = null;
         var run = Task.Run(() => builder.Optimize(unit, options, cache));
@@ -95,6 +112,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         catch (AggregateException e) when (e.InnerException is GccObjectException)
         {
             return null;
+        }
+        catch (AggregateException e) when (e.InnerException is Inference.PolicyLoadException load)
+        {
+            throw load;
         }
         fallbackObject = unit.Files.Object + ".timeout.o";
         var assembled = builder.Gcc.Assemble(unit.Files.Asm, unit.Arguments, fallbackObject);

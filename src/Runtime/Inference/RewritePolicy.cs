@@ -55,8 +55,20 @@ public sealed class RewritePolicy : IDisposable
     public float Threshold { get; }
 
     /// <summary>The model the package ships: <c>policy.onnx</c> next to this assembly.</summary>
-    public static string DefaultModelPath =>
-        Path.Combine(Path.GetDirectoryName(typeof(RewritePolicy).Assembly.Location) ?? AppContext.BaseDirectory, DefaultModelFileName);
+    public static string DefaultModelPath => Path.Combine(EngineFiles.Directory, DefaultModelFileName);
+
+    /// <summary>The lower-case hex SHA-256 of a model file, as <see cref="ModelSha256"/>; <see cref="PolicyLoadException"/> when it cannot be read.</summary>
+    public static string Sha256Of(string path)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new PolicyLoadException(path, PolicyLoadFailure.ModelFile, $"cannot read the policy model: {e.Message}", e);
+        }
+    }
 
     /// <summary>Loads and checks a model. Throws <see cref="PolicyLoadException"/> (never anything else for a bad file or library).</summary>
     public static RewritePolicy Load(string path, OrtLibrary? library = null)

@@ -61,6 +61,18 @@ public sealed record PolicyRequest(PolicyKind Kind, string? ModelPath = null, st
     }
 
     /// <summary>
+    /// What <see cref="Load"/> would give as <see cref="LoadedPolicy.Identity"/>, without starting ONNX Runtime: for a
+    /// model, the SHA-256 of its file (a cache lookup needs no more). Throws <see cref="PolicyLoadException"/> when
+    /// the model file cannot be read.
+    /// </summary>
+    public string Identity() => Kind switch
+    {
+        PolicyKind.None => LoadedPolicy.None.Identity,
+        PolicyKind.All => LoadedPolicy.All.Identity,
+        _ => "onnx:" + RewritePolicy.Sha256Of(ModelPath ?? throw new InvalidOperationException("a model request without a path")),
+    };
+
+    /// <summary>
     /// Loads what the request names. The built-in policies always load; a model throws
     /// <see cref="PolicyLoadException"/> (never anything else) when the file, ONNX Runtime or the model's contract fails.
     /// </summary>

@@ -38,7 +38,7 @@ public sealed class UnitBuilder(Gcc gcc)
     /// <param name="writeDependencies">Write the make-style dependency file (<see cref="UnitFiles.Dependency"/>).</param>
     /// <param name="assembleGccObject">
     /// Also assemble GCC's object now. A front that optimizes at once with a cache passes false: a cache hit brings
-    /// GCC's object along, and <see cref="Optimize"/> assembles it on a miss.
+    /// GCC's object along, and <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/> assembles it on a miss.
     /// </param>
     public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true, bool assembleGccObject = true)
     {
@@ -84,7 +84,14 @@ public sealed class UnitBuilder(Gcc gcc)
     /// Where optimized units are kept across builds: a hit restores GCC's object, ours and the report without running
     /// the optimizer or the assembler; a miss optimizes and stores the result.
     /// </param>
-    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options, UnitCache? cache = null)
+    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options, UnitCache? cache = null) =>
+        Optimize(unit, () => options, cache);
+
+    /// <summary>
+    /// As <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/>, with the options made only when the
+    /// optimizer runs: a cache hit never loads the policy model (nor starts ONNX Runtime).
+    /// </summary>
+    public UnitReport Optimize(TranslationUnit unit, Func<OptimizerOptions> options, UnitCache? cache)
     {
         var files = unit.Files;
         var clock = Stopwatch.StartNew();
@@ -97,7 +104,7 @@ public sealed class UnitBuilder(Gcc gcc)
             var assembled = AssembleGccObject(unit);
             if (!assembled.Succeeded) throw new GccObjectException(unit.Source, assembled);
         }
-        var report = OptimizeUncached(unit, text, options, clock);
+        var report = OptimizeUncached(unit, text, options(), clock);
         if (key is { } storeKey) cache!.Save(storeKey, unit, report);
         return report;
     }

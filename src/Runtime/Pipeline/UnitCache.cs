@@ -45,7 +45,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
         {
             lookup = Store.TryGet(key, temporaries);
             if (lookup != CacheLookup.Hit) return null;
-            var report = JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(temporaries[Report]), UnitReport.Json);
+            var report = JsonSerializer.Deserialize(File.ReadAllText(temporaries[Report]), PipelineJson.Default.UnitReport);
             if (report is null) return null;
             Outputs.ReplaceIfDifferent(temporaries[GccObject], files.Object);
             Outputs.ReplaceIfDifferent(temporaries[OurObject], files.OptimizedObject);
@@ -70,7 +70,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
         string reportFile = Outputs.TempFor(unit.Files.Report) + ".cache";
         try
         {
-            File.WriteAllText(reportFile, JsonSerializer.Serialize(report, UnitReport.Json));
+            File.WriteAllText(reportFile, JsonSerializer.Serialize(report, PipelineJson.Default.UnitReport));
             return Store.Put(key, new Dictionary<string, string>
             {
                 [GccObject] = unit.Files.Object, [OurObject] = unit.Files.OptimizedObject, [OurAssembly] = unit.Files.OptimizedAsm, [Report] = reportFile,

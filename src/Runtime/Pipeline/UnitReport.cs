@@ -41,7 +41,7 @@ public enum UnitFallback : byte
 
 /// <summary>
 /// What happened to one translation unit, written beside its objects as <c>x.report.json</c>. The unit's final
-/// status is decided here: by the optimizer's run (<see cref="UnitBuilder.Optimize"/>), then, after test replay,
+/// status is decided here: by the optimizer's run (<see cref="UnitBuilder.Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/>), then, after test replay,
 /// by <see cref="AfterReplay"/>; report writers only read it.
 /// </summary>
 public sealed record UnitReport(

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
+using CompilerLLM.Inference;
+
 namespace CompilerLLM.Inference.OnnxRuntime;
 
 /// <summary>
@@ -80,7 +82,7 @@ public sealed unsafe class OrtLibrary
         if (!string.IsNullOrWhiteSpace(fromEnv)) list.Add(Path.GetFullPath(fromEnv));
         // The application's folder (the CLI, a test host), then the engine's own (inside MSBuild,
         // AppContext.BaseDirectory is the SDK's folder; the package puts the library beside the engine).
-        foreach (string folder in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(typeof(OrtLibrary).Assembly.Location) ?? "" })
+        foreach (string folder in new[] { AppContext.BaseDirectory, EngineFiles.Directory })
         {
             if (folder.Length == 0) continue;
             foreach (string candidate in new[] { Path.Combine(folder, "runtimes", "linux-x64", "native", LibraryFileName), Path.Combine(folder, LibraryFileName) })

@@ -11,6 +11,8 @@ command -v csmith >/dev/null    || need_apt+=(csmith)
 command -v z3 >/dev/null        || need_apt+=(z3)
 command -v llvm-mca-14 >/dev/null || need_apt+=(llvm-14)
 command -v valgrind >/dev/null  || need_apt+=(valgrind)
+command -v clang-14 >/dev/null  || need_apt+=(clang-14)      # the launcher's tests: a compiler that is not GCC passes through
+command -v make >/dev/null      || need_apt+=(make)
 /usr/bin/python3 -c "import onnx" 2>/dev/null || need_apt+=(python3-onnx)   # the ONNX checker the writer's tests use
 
 if [ ${#need_apt[@]} -gt 0 ]; then

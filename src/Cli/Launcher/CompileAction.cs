@@ -13,7 +13,7 @@ namespace CompilerLLM.Launcher;
 /// </summary>
 internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
 {
-    /// <summary>Runs the invocation; returns the exit code (GCC's, when GCC fails), or null when the launcher must step aside.</summary>
+    /// <summary>Runs the invocation; returns the exit code, or null when the launcher must step aside (then the original command runs).</summary>
     public int? Run(string compiler, IReadOnlyList<string> arguments, CompileInvocation invocation)
     {
         var clock = Stopwatch.StartNew();
@@ -54,8 +54,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
             var compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
+            // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
+            // is, tells which and says it in GCC's own words.
+            if (!compiled.Compiler.Succeeded) return null;
             Console.Error.Write(compiled.Compiler.StandardError);
-            if (!compiled.Compiler.Succeeded) return compiled.Compiler.TimedOut ? 1 : compiled.Compiler.ExitCode;
             double gccSeconds = clock.Elapsed.TotalSeconds;
 
             UnitReport? report;
@@ -109,8 +111,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         {
             if (run.Wait(settings.Timeout)) return run.Result;
         }
-        catch (AggregateException e) when (e.InnerException is GccObjectException)
+        catch (AggregateException e) when (e.InnerException is GccObjectException gccFailed)
         {
+            log.Write(LauncherCode.UnitFellBack,
+                $"{unit.Source}: GCC's own assembly does not assemble ({UnitBuilder.FirstErrorLine(gccFailed.Assembler.StandardError)}); compiling unchanged");
             return null;
         }
         catch (AggregateException e) when (e.InnerException is Inference.PolicyLoadException load)
@@ -124,17 +128,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             "timeout", settings.Timeout.TotalSeconds);
     }
 
-    /// <summary>A private folder for the unit's intermediate files: in the cache's temporary area (cleaned if we are killed), else the system's.</summary>
-    private string WorkDirectory()
-    {
-        string name = $"work-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            return Directory.CreateDirectory(Path.Combine(settings.CacheDirectory, "tmp", name)).FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "compilerllm-" + name)).FullName;
-        }
-    }
+    /// <summary>
+    /// A private folder for the unit's intermediate files, in the system's temporary directory (as GCC's own
+    /// temporaries are): not the cache, which may be read-only, full, or on a slow shared disk.
+    /// </summary>
+    private static string WorkDirectory() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"compilerllm-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
 }

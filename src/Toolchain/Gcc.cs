@@ -49,6 +49,25 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
     public ProcessResult Assemble(string assembly, IReadOnlyList<string> args, string objectOut) =>
         Run(Options.Compiler, ["-c", "-x", "assembler", .. WithoutDependencyOptions(args), assembly, "-o", objectOut]);
 
+    /// <summary>
+    /// The arguments that can change what the driver does with assembly it is given: without the dependency options
+    /// and without the preprocessor's (<c>-I</c>, <c>-D</c>, <c>-U</c>, <c>-include</c> …), whose whole effect is already
+    /// in the assembly text. Two units differing only there assemble alike, so they may share a cache entry.
+    /// </summary>
+    public static IEnumerable<string> ArgumentsForAssembly(IReadOnlyList<string> args)
+    {
+        var kept = WithoutDependencyOptions(args).ToList();
+        for (int i = 0; i < kept.Count; i++)
+        {
+            string a = kept[i];
+            if (a is "-I" or "-D" or "-U" or "-include" or "-imacros" or "-isystem" or "-iquote" or "-idirafter") { i++; continue; }
+            if (a.Length > 2 && a[0] == '-' && a[1] is 'I' or 'D' or 'U') continue;
+            if (a.StartsWith("-isystem", StringComparison.Ordinal) || a.StartsWith("-iquote", StringComparison.Ordinal)
+                || a.StartsWith("-idirafter", StringComparison.Ordinal)) continue;
+            yield return a;
+        }
+    }
+
     /// <summary>The arguments without <c>-M…</c> options, and without the file or target that <c>-MF</c>, <c>-MT</c> and <c>-MQ</c> take.</summary>
     public static IEnumerable<string> WithoutDependencyOptions(IReadOnlyList<string> args)
     {

@@ -100,3 +100,13 @@ public sealed class CompileInvocationTests : IDisposable
     public void The_default_dependency_file_is_named_after_the_object(string obj, string expected) =>
         Assert.Equal(expected, CompileInvocation.DependencyFileOf(obj));
 }
+
+public sealed class GccArgumentTests
+{
+    [Theory]
+    [InlineData("-O2 -g -Iinclude -I other -DX=1 -D Y -UZ -include cfg.h -isystem /s -MMD -MP -MF x.d -MQ x.o -fPIC -Wa,--noexecstack",
+        "-O2 -g -fPIC -Wa,--noexecstack")]
+    [InlineData("-O3 -march=x86-64-v3", "-O3 -march=x86-64-v3")]
+    public void Only_what_can_change_the_assembling_is_kept(string args, string expected) =>
+        Assert.Equal(ShellWords.Split(expected), Gcc.ArgumentsForAssembly(ShellWords.Split(args)));
+}

@@ -6,7 +6,7 @@ namespace CompilerLLM.Pipeline;
 
 /// <summary>
 /// Optimized units in a <see cref="ContentCache"/>. Optimizing a unit is a pure function of GCC's assembly text, the
-/// unit's arguments, the compiler and assembler binaries, the engine's code (rules included) and the configuration
+/// unit's arguments that matter to assembling (<see cref="Gcc.ArgumentsForAssembly"/>), the compiler and assembler binaries, the engine's code (rules included) and the configuration
 /// (policy and model hash, validation): the key covers exactly those, so an entry made by any build (another
 /// project, another machine sharing the directory) is valid here. An entry holds GCC's object, ours, our assembly
 /// and the unit's report; units that fell back are not stored (they are rare, and their cause may be the machine).
@@ -26,7 +26,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
         ("engine", EngineIdentity.Value),
         ("configuration", Configuration),
         ("tools", gcc.Identity),
-        ("arguments", string.Join('\n', unit.Arguments)),
+        ("arguments", string.Join('\n', Gcc.ArgumentsForAssembly(unit.Arguments))),
         ("assembly", assemblyText));
 
     /// <summary>

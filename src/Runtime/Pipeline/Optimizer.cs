@@ -69,7 +69,7 @@ public static partial class Optimizer
 
     /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
     private static List<Candidate> ChooseAll(List<Candidate> candidates, ref int fuel) =>
-        TakeInOrder(candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode), ref fuel);
+        TakeInOrder(candidates, candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode), ref fuel);
 
     /// <summary>
     /// The ONNX policy: one batched run scores every valid candidate of the function (invalid ones are masked:
@@ -91,38 +91,30 @@ public static partial class Optimizer
             if (c.Score > threshold) aboveThreshold.Add(c);
             else c.Rejection = $"policy score {c.Score:0.###} not above the threshold {threshold:0.###}";
         }
-        return TakeInOrder(aboveThreshold, ref fuel, overlapReason: "overlaps a better-scored rewrite");
+        return TakeInOrder(candidates, aboveThreshold, ref fuel, overlapReason: "overlaps a better-scored rewrite");
     }
 
     private static List<Candidate> ChooseCustom(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
     {
         var chooser = options.Chooser ?? throw new ArgumentException("PolicyKind.Custom needs OptimizerOptions.Chooser", nameof(options));
-        return TakeInOrder(chooser(analysis, candidates).Where(candidates.Contains), ref fuel);
+        return TakeInOrder(candidates, chooser(analysis, candidates).Where(candidates.Contains), ref fuel);
     }
 
     /// <summary>
-    /// The selection loop every policy shares: in priority order, skip invalid candidates and any that overlaps
-    /// one already taken, spend one unit of fuel per rewrite; the result is in program order.
+    /// The engine's one selection (<see cref="RewriteSelection"/>) for every policy: in priority order, skip invalid
+    /// candidates, duplicates and any that overlaps one already taken, spend one unit of fuel per rewrite; the result
+    /// is in program order.
     /// </summary>
-    private static List<Candidate> TakeInOrder(IEnumerable<Candidate> priority, ref int fuel, string? overlapReason = null)
+    private static List<Candidate> TakeInOrder(List<Candidate> candidates, IEnumerable<Candidate> priority, ref int fuel, string? overlapReason = null)
     {
-        var chosen = new List<Candidate>();
-        foreach (var c in priority)
+        var indexOf = new Dictionary<Candidate, int>(candidates.Count, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < candidates.Count; i++) indexOf.TryAdd(candidates[i], i);
+        var taken = RewriteSelection.Select(candidates, priority.Select(c => indexOf[c]), ref fuel, (i, skip) =>
         {
-            if (!c.IsValid || chosen.Contains(c)) continue;
-            if (chosen.Any(o => o.Overlaps(c)))
-            {
-                if (overlapReason is not null) c.Rejection = overlapReason;
-                continue;
-            }
-            if (fuel == 0)
-            {
-                c.Rejection = "out of fuel";
-                continue;
-            }
-            fuel--;
-            chosen.Add(c);
-        }
+            if (skip == SelectionSkip.OutOfFuel) candidates[i].Rejection = "out of fuel";
+            else if (skip == SelectionSkip.Overlaps && overlapReason is not null) candidates[i].Rejection = overlapReason;
+        });
+        var chosen = taken.Select(i => candidates[i]).ToList();
         chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
         return chosen;
     }
@@ -213,17 +205,18 @@ public static partial class Optimizer
         w.FallbackReason = reason;
     }
 
+    /// <summary>What each original line becomes, by the engine's one apply (<see cref="AppliedRewrites"/>; its nodes are lines through the CFG).</summary>
     private static Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements(List<FunctionWork> work)
     {
         var replacements = new Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>>();
         foreach (var w in work)
         {
-            foreach (var c in w.Chosen.Where(c => c.NodeCount > 0))
+            var applied = AppliedRewrites.Of(w.Chosen, Enumerable.Range(0, w.Chosen.Count));
+            foreach (var (node, rewrite, fate) in applied.Touched)
             {
-                var cfg = w.Analysis.Cfg;
-                var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1)).ToList();
-                replacements[cfg.Nodes[c.FirstNode]] = list;
-                for (int n = c.FirstNode + 1; n <= c.LastNode; n++) replacements[cfg.Nodes[n]] = [];
+                replacements[w.Analysis.Cfg.Nodes[node]] = fate == InstructionFate.Replaced
+                    ? [.. w.Chosen[rewrite].Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1))]
+                    : [];
             }
         }
         return replacements;

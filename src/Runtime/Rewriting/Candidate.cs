@@ -4,7 +4,7 @@ namespace CompilerLLM.Rewriting;
 /// One place a rule matched: the window (consecutive nodes of one block), the bindings, the
 /// replacement, and why it was rejected if it was.
 /// </summary>
-public sealed class Candidate
+public sealed class Candidate : IRewriteCandidate
 {
     internal Candidate(RewriteRule rule, int block, int firstNode, int nodeCount, Bindings bindings)
     {
@@ -21,6 +21,7 @@ public sealed class Candidate
     public int FirstNode { get; }
     public int NodeCount { get; }
     public int LastNode => FirstNode + NodeCount - 1;
+    public RewriteSite Site => new(FirstNode, NodeCount);
     public Bindings Bindings { get; }
     public IReadOnlyList<RewrittenInstruction> Replacement { get; internal set; } = [];
     /// <summary>Null when every check at this site passed.</summary>
@@ -46,6 +47,5 @@ public sealed class Candidate
 
     public string? InsertText { get; internal set; }
 
-    public bool Overlaps(Candidate other) =>
-        FirstNode <= other.LastNode && other.FirstNode <= LastNode;
+    public bool Overlaps(Candidate other) => Site.Overlaps(other.Site);
 }

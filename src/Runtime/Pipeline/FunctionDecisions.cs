@@ -5,14 +5,14 @@ namespace CompilerLLM.Pipeline;
 
 /// <summary>
 /// One function's rows of the run's <see cref="DecisionTable"/>: every candidate of the function, in the enumerator's
-/// order, and what became of it. The rows start as the site guard's verdicts; the policy, the selection and the checks
-/// after the choice write to them; the report reads them. The candidates themselves never change.
+/// order, and what became of it. The rows start as the site guard's verdicts; the policy, the selection, the hook before
+/// applying and the checks after the choice write to them; the report reads them. The candidates themselves never change.
 /// </summary>
 internal sealed class FunctionDecisions
 {
     private readonly Decision[] _rows;
     private readonly List<int> _chosen = [];
-    // The rewrites applied in place of chosen candidates (ReplaceChosen), by candidate index; null while there are none.
+    // The rewrites a hook put in place of chosen candidates (ReplaceChosen), by candidate index; null while there are none.
     private Dictionary<int, Candidate>? _replaced;
 
     public FunctionDecisions(AsmFunction function, IReadOnlyList<Candidate> candidates)
@@ -67,21 +67,22 @@ internal sealed class FunctionDecisions
     public IReadOnlyList<Candidate> ChosenRewrites() => [.. _chosen.Select(Applied)];
 
     /// <summary>
-    /// Takes the rewrites to apply in place of the chosen ones (in the order of <see cref="ChosenRewrites"/>): one for
-    /// one, at the same sites, so what a rewrite writes can change but never which rewrites are applied.
+    /// Takes the rewrites to apply in place of the chosen ones (the answer of <see cref="OptimizerOptions.BeforeApply"/>
+    /// to <see cref="ChosenRewrites"/>): one for one, at the same sites, so a hook can change what a rewrite writes but
+    /// never which rewrites are applied.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Other sites, or another number of rewrites.</exception>
+    /// <exception cref="InvalidOperationException">The hook answered with other sites or another number of rewrites.</exception>
     public void ReplaceChosen(IReadOnlyList<Candidate> applied)
     {
         if (applied.Count != _chosen.Count)
-            throw new InvalidOperationException($"{Function.Name}: {applied.Count} rewrites to apply for {_chosen.Count} chosen");
+            throw new InvalidOperationException($"{Function.Name}: the hook before applying returned {applied.Count} rewrites for {_chosen.Count} chosen");
         for (int k = 0; k < applied.Count; k++)
         {
             var chosen = Candidates[_chosen[k]];
             var replacement = applied[k];
             if (ReferenceEquals(replacement, chosen)) continue;
             if (!ReferenceEquals(replacement.Rule, chosen.Rule) || replacement.Site != chosen.Site)
-                throw new InvalidOperationException($"{Function.Name}: a rewrite to apply is not at its chosen site ({chosen.Rule.Name} at node {chosen.FirstNode})");
+                throw new InvalidOperationException($"{Function.Name}: the hook before applying moved a rewrite ({chosen.Rule.Name} at node {chosen.FirstNode})");
             (_replaced ??= [])[_chosen[k]] = replacement;
         }
     }

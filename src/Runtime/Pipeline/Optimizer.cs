@@ -17,7 +17,8 @@ public sealed record OptimizationResult(string Text, OptimizationReport Report);
 /// <item>find candidates: every rule of the catalogue at every window of every block;</item>
 /// <item>guard each site: dead locations dead, window contiguous, replacement encodable;</item>
 /// <item>choose with the policy, through the engine's one selection (<see cref="RewriteSelection"/>: priority order,
-/// overlaps, the fuel limit);</item>
+/// overlaps, the fuel limit); a hook (<see cref="OptimizerOptions.BeforeApply"/>, testing only) may then change what
+/// the chosen rewrites write;</item>
 /// <item>print, re-assemble and re-model the result (GAS must accept it and every new line model exactly);</item>
 /// <item>re-check every applied rewrite against the liveness of the rewritten function (with the
 /// original call summaries) and drop any whose side condition no longer holds; repeat until stable;</item>
@@ -51,14 +52,7 @@ public static partial class Optimizer
                 case PolicyKind.Model: ChooseByModel(analysis, decisions, options, ref fuel); break;
                 case PolicyKind.Custom: ChooseCustom(analysis, decisions, options, ref fuel); break;
             }
-            if (options.FaultInjectionFunction == function.Name && decisions.Chosen.FirstOrDefault(i => decisions.Candidates[i].Bindings.Registers.Count > 0, -1) is >= 0 and int victim)
-            {
-                // Test only: a corruption no site guard looks for (flip a bound register after the rewrite),
-                // so that the later safety nets (translation validation, test replay) can be shown to catch it.
-                var c = decisions.Candidates[victim];
-                decisions.ReplaceChosen([.. decisions.Chosen.Select(i => i != victim ? decisions.Candidates[i] : c.WithReplacement([.. c.Replacement,
-                    new RewrittenInstruction(Instruction.Create(Code.Not_rm64, c.Bindings.Registers.Values.First()), default)]))]);
-            }
+            if (options.BeforeApply is { } hook) decisions.ReplaceChosen(hook.Transform(function, decisions.ChosenRewrites()));
             work.Add(new FunctionWork(analysis, decisions));
         }
 

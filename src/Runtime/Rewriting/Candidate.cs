@@ -65,7 +65,7 @@ public sealed class Candidate : IRewriteCandidate
 
     /// <summary>
     /// The same candidate with another replacement (everything else, the site guard's verdict and the size included,
-    /// is kept as it was judged).
+    /// is kept as it was judged): for a hook between choosing and applying (<see cref="Pipeline.IChosenRewritesHook"/>).
     /// </summary>
     public Candidate WithReplacement(IReadOnlyList<RewrittenInstruction> replacement) => new(this) { Replacement = replacement };
 }

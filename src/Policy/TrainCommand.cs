@@ -7,6 +7,7 @@ using CompilerLLM.Inference;
 using CompilerLLM.Training.Episodes;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Onnx;
+using CompilerLLM.Pipeline;
 
 namespace CompilerLLM.Training;
 
@@ -133,7 +134,7 @@ internal static class TrainCommand
             var choices = setup.Validation.Select(f =>
             {
                 float[] scores = model.Score(f.Features);
-                return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => scores[a] > model.Threshold).OrderByDescending(a => scores[a]).ThenBy(a => a));
+                return (IReadOnlyList<int>)RewriteSelection.Select(f.Actions, Enumerable.Range(0, f.Count).Where(a => scores[a] > model.Threshold).OrderByDescending(a => scores[a]).ThenBy(a => a));
             }).ToList();
             return setup.Reward.Score("shipped model before this run", setup.Validation, choices);
         }

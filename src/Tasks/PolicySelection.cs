@@ -56,6 +56,6 @@ public static class PolicySelection
     public static OptimizerOptions ToOptions(LoadedPolicy policy, bool validateWithSmt, string? faultInjectionFunction) => policy.ToOptions() with
     {
         ValidateWithSmt = validateWithSmt,
-        FaultInjectionFunction = string.IsNullOrWhiteSpace(faultInjectionFunction) ? null : faultInjectionFunction.Trim(),
+        BeforeApply = FaultInjection.For(faultInjectionFunction),
     };
 }

@@ -88,8 +88,8 @@ public class OptionTests
         var options = PolicySelection.ToOptions(none, validateWithSmt: true, " f ");
         Assert.Equal(PolicyKind.None, options.Policy);
         Assert.True(options.ValidateWithSmt);
-        Assert.Equal("f", options.FaultInjectionFunction);
-        Assert.Null(PolicySelection.ToOptions(all, false, "  ").FaultInjectionFunction);
+        Assert.Equal("f", (options.BeforeApply as FaultInjection)?.Function);
+        Assert.Null((PolicySelection.ToOptions(all, false, "  ").BeforeApply as FaultInjection)?.Function);
     }
 
     [Fact]

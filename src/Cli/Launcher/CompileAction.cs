@@ -41,7 +41,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             return policy.ToOptions() with
             {
                 ValidateWithSmt = settings.ValidateWithSmt,
-                FaultInjectionFunction = settings.FaultInjectionFunction,
+                BeforeApply = FaultInjection.For(settings.FaultInjectionFunction),
             };
         }
         string configuration = $"policy {policyIdentity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; fault {settings.FaultInjectionFunction}";

@@ -1,3 +1,5 @@
+using CompilerLLM.Pipeline;
+
 namespace CompilerLLM.Training.Episodes;
 
 /// <summary>
@@ -14,10 +16,10 @@ public static class Baselines
     public static IReadOnlyList<int> None(FunctionInstance instance) => [];
 
     /// <summary>The optimizer's PolicyKind.All order: rules before schedules, then program order.</summary>
-    public static IReadOnlyList<int> ApplyAll(FunctionInstance instance) => instance.Resolve(
+    public static IReadOnlyList<int> ApplyAll(FunctionInstance instance) => RewriteSelection.Select(instance.Actions,
         Enumerable.Range(0, instance.Count).OrderBy(a => instance.Actions[a].Rule == "schedule-block").ThenBy(a => instance.Actions[a].FirstNode));
 
-    public static IReadOnlyList<int> CostGreedy(FunctionInstance instance) => instance.Resolve(
+    public static IReadOnlyList<int> CostGreedy(FunctionInstance instance) => RewriteSelection.Select(instance.Actions,
         Enumerable.Range(0, instance.Count).Where(a => instance.SoloSaving[a] > 0).OrderByDescending(a => instance.SoloSaving[a]).ThenBy(a => a));
 
     /// <summary>The oracle for many instances at once (its block subsets are priced in one batch).</summary>
@@ -36,7 +38,7 @@ public static class Baselines
                 for (int mask = 1; mask < 1 << actions.Length; mask++)
                 {
                     var subset = actions.Where((_, k) => (mask >> k & 1) != 0).ToList();
-                    if (instance.Resolve(subset).Count != subset.Count) continue; // overlapping: not a choice the optimizer can make
+                    if (RewriteSelection.Select(instance.Actions, subset).Count != subset.Count) continue; // overlapping: not a choice the optimizer can make
                     episodes.Add((instance, subset));
                     owner.Add((i, block.Key));
                 }

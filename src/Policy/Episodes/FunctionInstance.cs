@@ -3,16 +3,25 @@ using CompilerLLM.Assembly;
 using CompilerLLM.Lab.Measurement;
 using CompilerLLM.Pipeline;
 using CompilerLLM.Inference;
+using CompilerLLM.Rewriting;
 
 namespace CompilerLLM.Training.Episodes;
 
-/// <summary>One valid candidate as an action: where it sits and what its block's instructions become.</summary>
+/// <summary>
+/// One valid candidate as an action: where it sits and what its window's instructions become (the replacement as text,
+/// one instruction a line). The engine's selection and apply take it as they take the optimizer's candidates.
+/// </summary>
 public sealed record CandidateAction(string Rule, int Block, int FirstNode, int NodeCount, IReadOnlyList<string> Replacement, int SizeDelta)
+    : IRewriteCandidate
 {
     public int LastNode => FirstNode + NodeCount - 1;
 
-    /// <summary>Exactly <see cref="CompilerLLM.Rewriting.Candidate.Overlaps"/> (node indices are per function).</summary>
-    public bool Overlaps(CandidateAction other) => FirstNode <= other.LastNode && other.FirstNode <= LastNode;
+    public RewriteSite Site => new(FirstNode, NodeCount);
+
+    /// <summary>Always: an instance holds only valid candidates (the action mask is "valid").</summary>
+    public bool IsValid => true;
+
+    public bool Overlaps(CandidateAction other) => Site.Overlaps(other.Site);
 }
 
 /// <summary>The instructions of one basic block that some candidate touches, one entry per CFG node ("" for non-instructions).</summary>
@@ -82,33 +91,31 @@ public sealed class FunctionInstance
         return result;
     }
 
-    /// <summary>The block's instruction lines with the given (non-overlapping) actions of that block applied.</summary>
+    /// <summary>
+    /// The block's instruction lines with the given (non-overlapping) actions of that block applied by the engine's one
+    /// apply (<see cref="AppliedRewrites"/>), as the optimizer applies them. An insertion (alignment) changes no
+    /// instruction, so not the text llvm-mca prices.
+    /// </summary>
     public List<string> BlockAfter(int block, IEnumerable<int> actions)
     {
         var text = Blocks[block];
-        var lines = (string[])text.Lines.Clone();
-        foreach (int a in actions)
+        var applied = AppliedRewrites.Of(Actions, actions);
+        var lines = new List<string>(text.Lines.Length);
+        for (int k = 0; k < text.Lines.Length; k++)
         {
-            var action = Actions[a];
-            if (action.NodeCount == 0) continue; // an insertion (alignment) does not change the instructions llvm-mca prices
-            int first = action.FirstNode - text.FirstNode;
-            for (int n = 0; n < action.NodeCount; n++) lines[first + n] = "";
-            lines[first] = string.Join('\n', action.Replacement);
+            switch (applied.FateOf(text.FirstNode + k, out int action))
+            {
+                case InstructionFate.Kept:
+                    if (text.Lines[k].Length > 0) lines.Add(text.Lines[k]);
+                    break;
+                case InstructionFate.Replaced:
+                    foreach (string line in Actions[action].Replacement)
+                        if (line.Length > 0) lines.Add(line);
+                    break;
+            }
         }
-        return [.. lines.SelectMany(l => l.Split('\n')).Where(l => l.Length > 0)];
+        return lines;
     }
 
     public List<string> BlockBefore(int block) => [.. Blocks[block].Lines.Where(l => l.Length > 0)];
-
-    /// <summary>
-    /// Resolves a chosen set to what the optimizer would apply: in the given priority order (best first),
-    /// skipping any action that overlaps one already taken.
-    /// </summary>
-    public List<int> Resolve(IEnumerable<int> priority)
-    {
-        var taken = new List<int>();
-        foreach (int a in priority)
-            if (!taken.Any(t => Actions[t].Overlaps(Actions[a]))) taken.Add(a);
-        return taken;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CompilerLLM.Training.Learning;
+using CompilerLLM.Pipeline;
 
 namespace CompilerLLM.Training.Episodes;
 
@@ -84,7 +85,7 @@ public sealed class GroupTrainingRun
                     var chosen = new bool[f.Count];
                     BernoulliPolicy.Sample(logits[b], mask, DeterministicSeeds.CreateRandom(config.Seed, step, b, g), chosen);
                     var l = logits[b];
-                    episodesToPrice.Add((f, f.Resolve(Enumerable.Range(0, f.Count).Where(a => chosen[a]).OrderByDescending(a => l[a]).ThenBy(a => a))));
+                    episodesToPrice.Add((f, RewriteSelection.Select(f.Actions, Enumerable.Range(0, f.Count).Where(a => chosen[a]).OrderByDescending(a => l[a]).ThenBy(a => a))));
                     chosenSets.Add(chosen);
                 }
             }
@@ -143,7 +144,7 @@ public sealed class GroupTrainingRun
     public List<IReadOnlyList<int>> Decide(IReadOnlyList<FunctionInstance> functions) => [.. functions.Select(f =>
     {
         var l = Trainer.Model.Forward(_scaled.TryGetValue(f, out var s) ? s : _scaler.Apply(f.Features), f.Count);
-        return (IReadOnlyList<int>)f.Resolve(Enumerable.Range(0, f.Count).Where(a => l[a] > Trainer.Config.GreedyThreshold).OrderByDescending(a => l[a]).ThenBy(a => a));
+        return (IReadOnlyList<int>)RewriteSelection.Select(f.Actions, Enumerable.Range(0, f.Count).Where(a => l[a] > Trainer.Config.GreedyThreshold).OrderByDescending(a => l[a]).ThenBy(a => a));
     })];
 
     private void Checkpoint()

@@ -16,13 +16,16 @@ public sealed record OptimizationResult(string Text, OptimizationReport Report);
 /// <item>analyze each function (CFG, effects, liveness with the file's call summaries);</item>
 /// <item>find candidates: every rule of the catalogue at every window of every block;</item>
 /// <item>guard each site: dead locations dead, window contiguous, replacement encodable;</item>
-/// <item>choose with the policy, then apply the fuel limit;</item>
+/// <item>choose with the policy, through the engine's one selection (<see cref="RewriteSelection"/>: priority order,
+/// overlaps, the fuel limit); a hook (<see cref="OptimizerOptions.BeforeApply"/>, testing only) may then change what
+/// the chosen rewrites write;</item>
 /// <item>print, re-assemble and re-model the result (GAS must accept it and every new line model exactly);</item>
 /// <item>re-check every applied rewrite against the liveness of the rewritten function (with the
 /// original call summaries) and drop any whose side condition no longer holds; repeat until stable;</item>
 /// <item>optionally re-prove each changed block with z3 (translation validation).</item>
 /// </list>
-/// A function whose rewrites fail any step is emitted unchanged, and the report says why.
+/// A function whose rewrites fail any step is emitted unchanged, and the report says why. What became of every
+/// candidate is recorded in one <see cref="DecisionTable"/> per run (candidates never change), and the report is built from it.
 /// </summary>
 public static partial class Optimizer
 {
@@ -34,6 +37,7 @@ public static partial class Optimizer
         var enumerator = new CandidateEnumerator(options.Rules);
         var summaries = CallSummaries.For(file);
         var builder = new EffectsBuilder();
+        var table = new DecisionTable();
         var work = new List<FunctionWork>();
         int fuel = options.Fuel ?? int.MaxValue;
 
@@ -41,35 +45,33 @@ public static partial class Optimizer
         foreach (var function in file.Functions)
         {
             var analysis = FunctionAnalysis.Analyze(file, function, builder);
-            var candidates = enumerator.Find(analysis);
-            var chosen = options.Policy switch
+            var decisions = table.Add(function, enumerator.Find(analysis));
+            switch (options.Policy)
             {
-                PolicyKind.All => ChooseAll(candidates, ref fuel),
-                PolicyKind.Model => ChooseByModel(analysis, candidates, options, ref fuel),
-                PolicyKind.Custom => ChooseCustom(analysis, candidates, options, ref fuel),
-                _ => [],
-            };
-            if (options.FaultInjectionFunction == function.Name && chosen.FirstOrDefault(c => c.Bindings.Registers.Count > 0) is { } victim)
-            {
-                // Test only: a corruption no site guard looks for (flip a bound register after the rewrite),
-                // so that the later safety nets (translation validation, test replay) can be shown to catch it.
-                victim.Replacement = [.. victim.Replacement,
-                    new RewrittenInstruction(Instruction.Create(Code.Not_rm64, victim.Bindings.Registers.Values.First()), default)];
+                case PolicyKind.All: ChooseAll(decisions, ref fuel); break;
+                case PolicyKind.Model: ChooseByModel(analysis, decisions, options, ref fuel); break;
+                case PolicyKind.Custom: ChooseCustom(analysis, decisions, options, ref fuel); break;
             }
-            work.Add(new FunctionWork(function, analysis, candidates, chosen));
+            if (options.BeforeApply is { } hook) decisions.ReplaceChosen(hook.Transform(function, decisions.ChosenRewrites()));
+            work.Add(new FunctionWork(analysis, decisions));
         }
 
         string text = file.Source;
-        if (work.Any(w => w.Chosen.Count > 0))
+        if (table.Chosen > 0)
         {
             text = ApplyAndRecheck(file, work, summaries, options);
         }
-        return new OptimizationResult(text, BuildReport(file, work, options));
+        return new OptimizationResult(text, BuildReport(file, table, work, options));
     }
 
     /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
-    private static List<Candidate> ChooseAll(List<Candidate> candidates, ref int fuel) =>
-        TakeInOrder(candidates.OrderBy(c => c.Rule.Family == RuleFamily.Scheduling).ThenBy(c => c.FirstNode), ref fuel);
+    private static void ChooseAll(FunctionDecisions decisions, ref int fuel)
+    {
+        var candidates = decisions.Candidates;
+        var priority = Enumerable.Range(0, candidates.Count)
+            .OrderBy(i => candidates[i].Rule.Family == RuleFamily.Scheduling).ThenBy(i => candidates[i].FirstNode);
+        Take(decisions, priority, ref fuel, overlapIsRejection: false);
+    }
 
     /// <summary>
     /// The ONNX policy: one batched run scores every valid candidate of the function (invalid ones are masked:
@@ -77,63 +79,59 @@ public static partial class Optimizer
     /// rule name, so the order is total and the output deterministic), skipping overlaps, until the scores fall
     /// to the threshold. The re-assembly and liveness re-check after the choice re-validate the set as a whole.
     /// </summary>
-    private static List<Candidate> ChooseByModel(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
+    private static void ChooseByModel(FunctionAnalysis analysis, FunctionDecisions decisions, OptimizerOptions options, ref int fuel)
     {
         var model = options.Model ?? throw new ArgumentException("PolicyKind.Model needs OptimizerOptions.Model", nameof(options));
-        var valid = candidates.Where(c => c.IsValid).ToList();
-        if (valid.Count == 0) return [];
-        float[] scores = model.Score(CompilerLLM.Inference.FeatureExtractor.Extract(analysis, valid));
-        for (int i = 0; i < valid.Count; i++) valid[i].Score = scores[i];
-        float threshold = options.Threshold ?? model.Threshold;
-        var aboveThreshold = new List<Candidate>(valid.Count);
-        foreach (var c in valid.OrderByDescending(c => c.Score).ThenBy(c => c.FirstNode).ThenBy(c => c.Rule.Name, StringComparer.Ordinal))
+        var candidates = decisions.Candidates;
+        var valid = Enumerable.Range(0, candidates.Count).Where(i => candidates[i].IsValid).ToList();
+        if (valid.Count == 0) return;
+        float[] scores = model.Score(CompilerLLM.Inference.FeatureExtractor.Extract(analysis, [.. valid.Select(i => candidates[i])]));
+        var scoreOf = new float[candidates.Count];
+        for (int k = 0; k < valid.Count; k++)
         {
-            if (c.Score > threshold) aboveThreshold.Add(c);
-            else c.Rejection = $"policy score {c.Score:0.###} not above the threshold {threshold:0.###}";
+            scoreOf[valid[k]] = scores[k];
+            decisions.Score(valid[k], scores[k]);
         }
-        return TakeInOrder(aboveThreshold, ref fuel, overlapReason: "overlaps a better-scored rewrite");
+        float threshold = options.Threshold ?? model.Threshold;
+        var aboveThreshold = new List<int>(valid.Count);
+        foreach (int i in valid.OrderByDescending(i => scoreOf[i]).ThenBy(i => candidates[i].FirstNode).ThenBy(i => candidates[i].Rule.Name, StringComparer.Ordinal))
+        {
+            if (scoreOf[i] > threshold) aboveThreshold.Add(i);
+            else decisions.Reject(i, Rejection.BelowThreshold(scoreOf[i], threshold));
+        }
+        Take(decisions, aboveThreshold, ref fuel, overlapIsRejection: true);
     }
 
-    private static List<Candidate> ChooseCustom(FunctionAnalysis analysis, List<Candidate> candidates, OptimizerOptions options, ref int fuel)
+    private static void ChooseCustom(FunctionAnalysis analysis, FunctionDecisions decisions, OptimizerOptions options, ref int fuel)
     {
         var chooser = options.Chooser ?? throw new ArgumentException("PolicyKind.Custom needs OptimizerOptions.Chooser", nameof(options));
-        return TakeInOrder(chooser(analysis, candidates).Where(candidates.Contains), ref fuel);
+        // A chooser answers with candidates; only this function's count (by reference: they are its own objects).
+        var indexOf = new Dictionary<Candidate, int>(decisions.Candidates.Count, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < decisions.Candidates.Count; i++) indexOf.TryAdd(decisions.Candidates[i], i);
+        var priority = chooser(analysis, decisions.Candidates).Where(indexOf.ContainsKey).Select(c => indexOf[c]);
+        Take(decisions, priority, ref fuel, overlapIsRejection: false);
     }
 
     /// <summary>
-    /// The selection loop every policy shares: in priority order, skip invalid candidates and any that overlaps
-    /// one already taken, spend one unit of fuel per rewrite; the result is in program order.
+    /// The engine's one selection (<see cref="RewriteSelection"/>) for every policy, its verdicts written to the table:
+    /// out of fuel always; an overlap only where the priority is the model's (a better-scored rewrite won).
     /// </summary>
-    private static List<Candidate> TakeInOrder(IEnumerable<Candidate> priority, ref int fuel, string? overlapReason = null)
+    private static void Take(FunctionDecisions decisions, IEnumerable<int> priority, ref int fuel, bool overlapIsRejection)
     {
-        var chosen = new List<Candidate>();
-        foreach (var c in priority)
+        var taken = RewriteSelection.Select(decisions.Candidates, priority, ref fuel, (i, skip) =>
         {
-            if (!c.IsValid || chosen.Contains(c)) continue;
-            if (chosen.Any(o => o.Overlaps(c)))
-            {
-                if (overlapReason is not null) c.Rejection = overlapReason;
-                continue;
-            }
-            if (fuel == 0)
-            {
-                c.Rejection = "out of fuel";
-                continue;
-            }
-            fuel--;
-            chosen.Add(c);
-        }
-        chosen.Sort((a, b) => a.FirstNode.CompareTo(b.FirstNode));
-        return chosen;
+            if (skip == SelectionSkip.OutOfFuel) decisions.Reject(i, Rejection.OutOfFuel);
+            else if (skip == SelectionSkip.Overlaps && overlapIsRejection) decisions.Reject(i, Rejection.OverlapsBetterScored);
+        });
+        decisions.Choose(taken);
     }
 
-    private sealed class FunctionWork(AsmFunction function, FunctionAnalysis analysis, List<Candidate> candidates, List<Candidate> chosen)
+    /// <summary>One function as the passes after the choice see it: its analysis (kept for the re-check and the report) and its rows of the table.</summary>
+    private sealed class FunctionWork(FunctionAnalysis analysis, FunctionDecisions decisions)
     {
-        public AsmFunction Function { get; } = function;
         public FunctionAnalysis Analysis { get; } = analysis;
-        public List<Candidate> Candidates { get; } = candidates;
-        public List<Candidate> Chosen { get; } = chosen;
-        public string? FallbackReason { get; set; }
+        public FunctionDecisions Decisions { get; } = decisions;
+        public AsmFunction Function => Decisions.Function;
     }
 
     private static string ApplyAndRecheck(AsmFile file, List<FunctionWork> work, CallSummaries summaries, OptimizerOptions options)
@@ -141,9 +139,7 @@ public static partial class Optimizer
         var printer = new AsmPrinter();
         while (true) // each round drops at least one rewrite or returns
         {
-            var replacements = Replacements(work);
-            var insertions = work.SelectMany(w => w.Chosen).Where(c => c.InsertText is not null)
-                .ToDictionary(c => c.InsertBeforeLine, c => c.InsertText!);
+            var (replacements, insertions) = LineEdits(work);
             if (replacements.Count == 0 && insertions.Count == 0) return file.Source;
             string text = printer.Print(file, replacements, out int[] newLineOf, insertions);
 
@@ -156,14 +152,14 @@ public static partial class Optimizer
             catch (AsmReadException e)
             {
                 var culprits = FunctionsAtLines(work, newLineOf, GasErrorLines(e.Message));
-                if (culprits.Count == 0) culprits = work.Where(w => w.Chosen.Count > 0).ToList();
-                foreach (var w in culprits) FallBack(w, $"the rewritten function does not assemble: {FirstLine(e.Message)}");
+                if (culprits.Count == 0) culprits = work.Where(w => w.Decisions.Chosen.Count > 0).ToList();
+                foreach (var w in culprits) w.Decisions.FallBack($"the rewritten function does not assemble: {FirstLine(e.Message)}");
                 continue;
             }
             if (output.VerbatimCount > file.VerbatimCount)
             {
                 var culprits = FunctionsAtLines(work, newLineOf, output.Diagnostics.Select(d => d.LineNumber - 1));
-                foreach (var w in culprits) FallBack(w, "a rewritten line does not model exactly");
+                foreach (var w in culprits) w.Decisions.FallBack("a rewritten line does not model exactly");
                 if (culprits.Count > 0) continue;
             }
 
@@ -172,32 +168,31 @@ public static partial class Optimizer
             var newFunctions = output.Functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
             foreach (var w in work)
             {
-                if (w.Chosen.Count == 0) continue;
+                var decisions = w.Decisions;
+                if (decisions.Chosen.Count == 0) continue;
                 if (!newFunctions.TryGetValue(w.Function.Name, out var newFunction))
                 {
-                    FallBack(w, "the function is missing from the rewritten file");
+                    decisions.FallBack("the function is missing from the rewritten file");
                     dropped = true;
                     continue;
                 }
                 var after = FunctionAnalysis.Analyze(output, newFunction, summaries: summaries);
-                foreach (var c in w.Chosen.Where(c => c.NodeCount > 0).ToList())
+                foreach (int i in decisions.Chosen.Where(i => decisions.Applied(i).NodeCount > 0).ToList())
                 {
+                    var c = decisions.Applied(i);
                     int nextOriginal = w.Analysis.Cfg.Nodes[c.LastNode] + 1;
                     var live = LiveAt(after, newLineOf[nextOriginal]);
                     var clash = c.MayDiffer & live;
                     if (clash.IsEmpty) continue;
-                    c.Rejection = $"re-check: {clash} live after the rewrite in the rewritten function";
-                    w.Chosen.Remove(c);
+                    decisions.Reject(i, Rejection.LiveAfterRewrite(clash));
                     dropped = true;
                 }
                 if (options.ValidateWithSmt)
                 {
-                    foreach (var c in w.Chosen.Where(c => c.NodeCount > 0).ToList())
+                    foreach (int i in decisions.Chosen.Where(i => decisions.Applied(i).NodeCount > 0).ToList())
                     {
-                        string? why = TranslationValidation.Check(w.Analysis, c);
-                        if (why is null) continue;
-                        c.Rejection = why;
-                        w.Chosen.Remove(c);
+                        if (TranslationValidation.Check(w.Analysis, decisions.Applied(i)) is not { } why) continue;
+                        decisions.Reject(i, why);
                         dropped = true;
                     }
                 }
@@ -206,27 +201,28 @@ public static partial class Optimizer
         }
     }
 
-    private static void FallBack(FunctionWork w, string reason)
-    {
-        foreach (var c in w.Chosen) c.Rejection ??= "function fell back: " + reason;
-        w.Chosen.Clear();
-        w.FallbackReason = reason;
-    }
-
-    private static Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements(List<FunctionWork> work)
+    /// <summary>
+    /// The printer's input for the rewrites standing: what each original line becomes, by the engine's one apply
+    /// (<see cref="AppliedRewrites"/>, per function; its nodes are lines through the CFG), and the layout text inserted before lines.
+    /// </summary>
+    private static (Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>> Replacements, Dictionary<int, string> Insertions)
+        LineEdits(List<FunctionWork> work)
     {
         var replacements = new Dictionary<int, IReadOnlyList<(Instruction, SymbolicOperand, SymbolicOperand)>>();
+        var insertions = new Dictionary<int, string>();
         foreach (var w in work)
         {
-            foreach (var c in w.Chosen.Where(c => c.NodeCount > 0))
+            var decisions = w.Decisions;
+            foreach (var (node, rewrite, fate) in AppliedRewrites.Of(decisions.Candidates, decisions.Chosen).Touched)
             {
-                var cfg = w.Analysis.Cfg;
-                var list = c.Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1)).ToList();
-                replacements[cfg.Nodes[c.FirstNode]] = list;
-                for (int n = c.FirstNode + 1; n <= c.LastNode; n++) replacements[cfg.Nodes[n]] = [];
+                replacements[w.Analysis.Cfg.Nodes[node]] = fate == InstructionFate.Replaced
+                    ? [.. decisions.Applied(rewrite).Replacement.Select(r => (r.Instruction, r.Symbol, r.Symbol1))]
+                    : [];
             }
+            foreach (int i in decisions.Chosen)
+                if (decisions.Applied(i).InsertText is { } text) insertions.Add(decisions.Applied(i).InsertBeforeLine, text);
         }
-        return replacements;
+        return (replacements, insertions);
     }
 
     /// <summary>What is live at a line of the rewritten function: before the first node at or after it.</summary>
@@ -245,7 +241,7 @@ public static partial class Optimizer
         {
             foreach (var w in work)
             {
-                if (w.Chosen.Count == 0 || result.Contains(w)) continue;
+                if (w.Decisions.Chosen.Count == 0 || result.Contains(w)) continue;
                 if (line >= newLineOf[w.Function.FirstLine] && line < newLineOf[w.Function.EndLine + 1]) result.Add(w);
             }
         }
@@ -264,19 +260,22 @@ public static partial class Optimizer
         return lines.Length > 1 ? lines[^1].Trim() : message.Trim();
     }
 
-    private static OptimizationReport BuildReport(AsmFile file, List<FunctionWork> work, OptimizerOptions options)
+    /// <summary>The report, from the decision table: per function what matched, what was applied (as applied) and what was rejected and why.</summary>
+    private static OptimizationReport BuildReport(AsmFile file, DecisionTable table, List<FunctionWork> work, OptimizerOptions options)
     {
         var printer = new AsmPrinter();
         var functions = new List<FunctionReport>(work.Count);
         foreach (var w in work)
         {
             var cfg = w.Analysis.Cfg;
-            var perRule = w.Candidates.GroupBy(c => c.Rule.Name).ToDictionary(g => g.Key, g => g.Count());
+            var decisions = w.Decisions;
+            var perRule = decisions.Candidates.GroupBy(c => c.Rule.Name).ToDictionary(g => g.Key, g => g.Count());
             var applied = new List<RewriteRecord>();
             double cycles = 0;
             int size = 0;
-            foreach (var c in w.Chosen)
+            foreach (int i in decisions.Chosen)
             {
+                var c = decisions.Applied(i);
                 var before = new List<string>();
                 double cyclesBefore = 0, cyclesAfter = 0;
                 for (int n = c.FirstNode; n <= c.LastNode; n++)
@@ -295,17 +294,19 @@ public static partial class Optimizer
                 size += c.SizeDelta;
                 if (c.InsertText is not null) after.AddRange(c.InsertText.Split('\n').Select(l => l.Trim()));
                 int line = c.InsertBeforeLine >= 0 ? c.InsertBeforeLine : cfg.Nodes[c.FirstNode];
-                applied.Add(new RewriteRecord(c.Rule.Name, line + 1, before, after, c.SizeDelta, c.Score));
+                applied.Add(new RewriteRecord(c.Rule.Name, line + 1, before, after, c.SizeDelta, decisions[i].Score));
             }
-            var rejected = w.Candidates.Where(c => !c.IsValid)
-                .Select(c => new RejectionRecord(c.Rule.Name, cfg.Nodes[c.FirstNode] + 1, c.Rejection!)).ToList();
-            functions.Add(new FunctionReport(w.Function.Name, perRule, applied, rejected, size, cycles, w.FallbackReason));
+            var rejected = new List<RejectionRecord>();
+            for (int i = 0; i < decisions.Candidates.Count; i++)
+            {
+                if (decisions[i] is not { Kind: DecisionKind.Rejected, Rejection: { } why }) continue;
+                rejected.Add(new RejectionRecord(decisions.Candidates[i].Rule.Name, cfg.Nodes[decisions.Candidates[i].FirstNode] + 1, why.Reason, why.Kind));
+            }
+            functions.Add(new FunctionReport(w.Function.Name, perRule, applied, rejected, size, cycles, decisions.FallbackReason));
         }
         string policy = options.Policy == PolicyKind.Model && options.Model is { } m
             ? $"model {Path.GetFileName(m.ModelPath)} sha256:{m.ModelSha256[..12]}"
             : options.Policy.ToString().ToLowerInvariant();
-        return new OptimizationReport(file.Path, policy, work.Count,
-            work.Sum(w => w.Candidates.Count), work.Sum(w => w.Chosen.Count), work.Count(w => w.FallbackReason is not null),
-            functions, Passes);
+        return new OptimizationReport(file.Path, policy, table.Functions.Count, table.Candidates, table.Chosen, table.Fallbacks, functions, Passes);
     }
 }

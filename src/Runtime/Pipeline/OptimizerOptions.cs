@@ -13,6 +13,7 @@ public enum PolicyKind : byte
     Custom,
 }
 
+/// <summary>How the optimizer runs on one file: the policy and its model, the rules, the fuel, the checks after the choice.</summary>
 public sealed record OptimizerOptions
 {
     public PolicyKind Policy { get; init; } = PolicyKind.All;
@@ -38,6 +39,9 @@ public sealed record OptimizerOptions
     /// <summary>Re-check each changed block by symbolic execution with z3 (translation validation).</summary>
     public bool ValidateWithSmt { get; init; }
 
-    /// <summary>Test only: corrupt the first applied rewrite of this function so that fallbacks can be exercised.</summary>
-    public string? FaultInjectionFunction { get; init; }
+    /// <summary>
+    /// Runs on each function's chosen rewrites before they are applied and may give others in their place, at the same
+    /// sites (null: none). Only testing sets it, to inject a fault (<see cref="FaultInjection"/>).
+    /// </summary>
+    public IChosenRewritesHook? BeforeApply { get; init; }
 }

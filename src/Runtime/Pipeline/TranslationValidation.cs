@@ -20,7 +20,7 @@ internal static class TranslationValidation
         | LocationSet.Range(Location.VectorLowBase, 16) | LocationSet.Range(Location.VectorHighBase, 16);
 
     /// <summary>Null when z3 proves the rewrite at this site; otherwise why it could not.</summary>
-    public static string? Check(FunctionAnalysis before, Candidate candidate)
+    public static Rejection? Check(FunctionAnalysis before, Candidate candidate)
     {
         var file = before.File;
         var cfg = before.Cfg;
@@ -31,6 +31,6 @@ internal static class TranslationValidation
         var compare = Modelled - candidate.MayDiffer;
         var result = EquivalenceChecker.Check(original, rewritten, compare, compareMemory: true,
             new EquivalenceOptions { Timeout = TimeSpan.FromSeconds(30) });
-        return result.IsEquivalent ? null : $"translation validation: {result.ToString().Split('\n')[0]}";
+        return result.IsEquivalent ? null : Rejection.TranslationValidation(result.ToString().Split('\n')[0]);
     }
 }

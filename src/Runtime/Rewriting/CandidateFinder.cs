@@ -51,11 +51,9 @@ public sealed class CandidateFinder
                     if (start + k > block.EndNode || !GatherWindow(file, cfg, start, k, window)) continue;
                     var bindings = rule.Match(window.AsSpan(0, k));
                     if (bindings is null) continue;
-                    var candidate = new Candidate(rule, block.Index, start, k, bindings);
-                    if (frameEscapes && UsesStackSlots(rule))
-                        candidate.Rejection = "the function takes the address of its frame: a stack slot may be volatile and seen elsewhere";
-                    else Guard(analysis, candidate, window.AsSpan(0, k));
-                    result.Add(candidate);
+                    result.Add(frameEscapes && UsesStackSlots(rule)
+                        ? new Candidate(rule, block.Index, start, k, bindings) { Rejection = Rejection.FrameEscapes }
+                        : Guard(analysis, rule, block.Index, start, bindings, window.AsSpan(0, k)));
                 }
             }
         }
@@ -115,37 +113,26 @@ public sealed class CandidateFinder
         return true;
     }
 
-    private void Guard(FunctionAnalysis analysis, Candidate candidate, ReadOnlySpan<AsmInstruction> window)
+    /// <summary>The site guard: the candidate with its verdict, and with its replacement and size when it passes.</summary>
+    private Candidate Guard(FunctionAnalysis analysis, RewriteRule rule, int block, int start, Bindings bindings, ReadOnlySpan<AsmInstruction> window)
     {
-        var mayDiffer = candidate.Rule.MayDiffer(candidate.Bindings);
-        candidate.MayDiffer = mayDiffer;
-        var liveAfter = analysis.Liveness.LiveAfter(candidate.LastNode);
-        var clash = mayDiffer & liveAfter;
-        if (!clash.IsEmpty)
-        {
-            candidate.Rejection = $"live after the window: {clash}";
-            return;
-        }
-        var replacement = candidate.Rule.Build(candidate.Bindings);
-        if (replacement is null)
-        {
-            candidate.Rejection = "no encoding for the replacement";
-            return;
-        }
+        int count = window.Length;
+        var mayDiffer = rule.MayDiffer(bindings);
+        var clash = mayDiffer & analysis.Liveness.LiveAfter(start + count - 1);
+        if (!clash.IsEmpty) return Rejected(Rejection.LiveAfterWindow(clash));
+        var replacement = rule.Build(bindings);
+        if (replacement is null) return Rejected(Rejection.NoEncoding);
         int before = 0, after = 0;
         foreach (var w in window) before += w.Instruction.Length;
         foreach (var r in replacement)
         {
             _writer.Count = 0;
-            if (!_encoder.TryEncode(r.Instruction, 0, out _, out string? error))
-            {
-                candidate.Rejection = $"Iced cannot encode {r.Instruction}: {error}";
-                return;
-            }
+            if (!_encoder.TryEncode(r.Instruction, 0, out _, out string? error)) return Rejected(Rejection.CannotEncode(r.Instruction, error));
             after += _writer.Count;
         }
-        candidate.Replacement = replacement;
-        candidate.SizeDelta = before - after;
+        return new Candidate(rule, block, start, count, bindings) { MayDiffer = mayDiffer, Replacement = replacement, SizeDelta = before - after };
+
+        Candidate Rejected(Rejection verdict) => new(rule, block, start, count, bindings) { MayDiffer = mayDiffer, Rejection = verdict };
     }
 
     private sealed class CountingWriter : CodeWriter

@@ -67,8 +67,8 @@ public sealed class EpisodeTests
         Assert.True(schedule >= 0, "the loop body has independent instructions: a schedule candidate exists");
         var overlapping = Enumerable.Range(0, f.Count).Where(a => a != schedule && f.Actions[a].Overlaps(f.Actions[schedule])).ToList();
         Assert.NotEmpty(overlapping);
-        Assert.Equal([schedule], f.Resolve([schedule, .. overlapping]));
-        Assert.Equal(overlapping.Where((a, i) => !overlapping.Take(i).Any(b => f.Actions[a].Overlaps(f.Actions[b]))), f.Resolve([.. overlapping, schedule]));
+        Assert.Equal([schedule], RewriteSelection.Select(f.Actions, [schedule, .. overlapping]));
+        Assert.Equal(overlapping.Where((a, i) => !overlapping.Take(i).Any(b => f.Actions[a].Overlaps(f.Actions[b]))), RewriteSelection.Select(f.Actions, [.. overlapping, schedule]));
     }
 
     [Fact]

@@ -97,10 +97,10 @@ public sealed class TranslationValidationTests
     [Fact]
     public void ACorruptedRewriteIsCaughtOnlyByValidation()
     {
-        var unchecked_ = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { FaultInjectionFunction = "f" });
+        var unchecked_ = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { BeforeApply = FaultInjection.For("f") });
         Assert.Contains("\tnotq\t%rax", unchecked_.Text); // the guards alone do not see it
 
-        var validated = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { FaultInjectionFunction = "f", ValidateWithSmt = true });
+        var validated = Optimizer.Optimize(AsmReader.Read("f.s", Source), new OptimizerOptions { BeforeApply = FaultInjection.For("f"), ValidateWithSmt = true });
         Assert.DoesNotContain("notq", validated.Text);
         var dropped = Assert.Single(validated.Report.FunctionReports[0].Rejected, x => x.Reason.Contains("translation validation"));
         Assert.Equal("mov-zero-to-xor", dropped.Rule);

@@ -28,9 +28,21 @@ public static class BuildStamp
     public static bool Write(string path, IEnumerable<KeyValuePair<string, string>> entries) =>
         Outputs.WriteTextIfDifferent(path, Render(entries));
 
-    /// <summary>The version of this package's code: the tasks assembly's module id (a content hash) and the engine's identity.</summary>
-    public static string PackageIdentity { get; } =
-        $"{typeof(BuildStamp).Assembly.ManifestModule.ModuleVersionId:N};{CompilerLLM.Pipeline.EngineIdentity.Value}";
+    /// <summary>
+    /// The version of this package's code: "version;tasks;engine", the informational version, the tasks assembly's
+    /// module id (builds are deterministic: a hash of the code) and a 32-digit hash of the engine's identity (the
+    /// engine's and the toolchain's module ids).
+    /// </summary>
+    public static string PackageIdentity { get; } = ComputePackageIdentity();
+
+    private static string ComputePackageIdentity()
+    {
+        var tasks = typeof(BuildStamp).Assembly;
+        string version = tasks.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "?";
+        string engine = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CompilerLLM.Pipeline.EngineIdentity.Value)))[..32];
+        return $"{version};{tasks.ManifestModule.ModuleVersionId:N};{engine}";
+    }
 }
 
 /// <summary>Make-style dependency files (gcc -MMD -MF) as lists of prerequisites.</summary>

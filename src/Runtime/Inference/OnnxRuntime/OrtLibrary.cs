@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-using CompilerLLM.Inference;
 
 namespace CompilerLLM.Inference.OnnxRuntime;
 

@@ -1,4 +1,4 @@
-namespace CompilerLLM.Inference;
+namespace CompilerLLM.Inference.OnnxRuntime;
 
 /// <summary>Where the files shipped beside the engine (the policy model, ONNX Runtime) are.</summary>
 internal static class EngineFiles

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CompilerLLM.Inference.OnnxRuntime;
 
 namespace CompilerLLM.Inference;
@@ -36,95 +35,30 @@ public sealed class RewritePolicy : IDisposable
     /// <summary>The file name of the model shipped next to the runtime assembly (and in the package's tasks folder).</summary>
     public const string DefaultModelFileName = "policy.onnx";
 
-    private readonly OnnxSession _session;
+    private readonly ScoringModel _model;
 
-    private RewritePolicy(string path, string sha256, OnnxSession session, float threshold)
-    {
-        ModelPath = path;
-        ModelSha256 = sha256;
-        _session = session;
-        Threshold = threshold;
-    }
+    private RewritePolicy(ScoringModel model) => _model = model;
 
-    public string ModelPath { get; }
+    public string ModelPath => _model.ModelPath;
 
     /// <summary>Lower-case hex SHA-256 of the model file: part of incremental-build stamps and reports.</summary>
-    public string ModelSha256 { get; }
+    public string ModelSha256 => _model.ModelSha256;
 
     /// <summary>The score above which a candidate is applied (from the model's metadata, default 0: p &gt; 0.5).</summary>
-    public float Threshold { get; }
+    public float Threshold => _model.Threshold;
 
     /// <summary>The model the package ships: <c>policy.onnx</c> next to this assembly.</summary>
     public static string DefaultModelPath => Path.Combine(EngineFiles.Directory, DefaultModelFileName);
 
     /// <summary>The lower-case hex SHA-256 of a model file, as <see cref="ModelSha256"/>; <see cref="PolicyLoadException"/> when it cannot be read.</summary>
-    public static string Sha256Of(string path)
-    {
-        try
-        {
-            return Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new PolicyLoadException(path, PolicyLoadFailure.ModelFile, $"cannot read the policy model: {e.Message}", e);
-        }
-    }
+    public static string Sha256Of(string path) => ScoringModel.Sha256Of(path);
 
     /// <summary>Loads and checks a model. Throws <see cref="PolicyLoadException"/> (never anything else for a bad file or library).</summary>
-    public static RewritePolicy Load(string path, OrtLibrary? library = null)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new PolicyLoadException(path, PolicyLoadFailure.ModelFile, $"cannot read the policy model: {e.Message}", e);
-        }
-        try
-        {
-            library ??= OrtLibrary.Default;
-        }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
-        {
-            throw new PolicyLoadException(path, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
-        }
-        OnnxSession session;
-        try
-        {
-            session = OnnxSession.FromBytes(bytes, library);
-        }
-        catch (OnnxRuntimeException e) when (e.ErrorCode == OrtErrorCode.NotLoaded)
-        {
-            throw new PolicyLoadException(path, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new PolicyLoadException(path, PolicyLoadFailure.InvalidModel, $"ONNX Runtime cannot load the model: {e.Message}", e);
-        }
-        string? violation = PolicyModelContract.Check(session, out float threshold);
-        if (violation is not null)
-        {
-            session.Dispose();
-            throw new PolicyLoadException(path, PolicyLoadFailure.Contract, $"not a policy model for this build: {violation}");
-        }
-        return new RewritePolicy(Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), session, threshold);
-    }
+    public static RewritePolicy Load(string path, OrtLibrary? library = null) =>
+        new(ScoringModel.Load(path, PolicyModelContract.Contract, library));
 
     /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="FeatureSchema.Width"/> floats a row).</summary>
-    public float[] Score(ReadOnlySpan<float> rows)
-    {
-        int width = FeatureSchema.Width;
-        if (rows.Length % width != 0)
-            throw new ArgumentException($"{rows.Length} floats is not a whole number of {width}-wide rows", nameof(rows));
-        int n = rows.Length / width;
-        if (n == 0) return [];
-        float[] scores = _session.Run(PolicyModelContract.InputName, rows, [n, width], PolicyModelContract.OutputName);
-        if (scores.Length != n)
-            throw new InvalidOperationException($"{ModelPath}: the model returned {scores.Length} scores for {n} candidates");
-        return scores;
-    }
+    public float[] Score(ReadOnlySpan<float> rows) => _model.Score(rows);
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _model.Dispose();
 }

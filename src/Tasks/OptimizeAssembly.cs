@@ -7,7 +7,7 @@ using Microsoft.Build.Framework;
 namespace CompilerLLM.Build.Tasks;
 
 /// <summary>
-/// The optimize task: per translation unit, in parallel, the engine's <see cref="UnitBuilder.Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/> with the
+/// The optimize task: per translation unit, in parallel, the engine's <see cref="UnitBuilder.Optimize(TranslationUnit, OptimizerOptions, UnitCache?, CompilerLLM.Variants.VariantDecision?)"/> with the
 /// node's shared policy (x.opt.s, x.opt.o, or GCC's code when anything fails), then x.report.json, and a coded
 /// warning for every fallback (of the file or of one function).
 /// </summary>

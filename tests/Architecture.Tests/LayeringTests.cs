@@ -34,8 +34,9 @@ public sealed class LayeringTests
         ["CompilerLLM.Verification"] = ["CompilerLLM.Analysis", "CompilerLLM.Assembly"],
         ["CompilerLLM.Rewriting"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Verification"],
         ["CompilerLLM.Inference"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Rewriting", "CompilerLLM.Inference.OnnxRuntime"],
+        ["CompilerLLM.Variants"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime"],
         ["CompilerLLM.Pipeline"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Caching", "CompilerLLM.Cost", "CompilerLLM.Verification",
-            "CompilerLLM.Rewriting", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime"],
+            "CompilerLLM.Rewriting", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime", "CompilerLLM.Variants"],
     };
 
     public static TheoryData<string> Assemblies() => [.. AllowedReferences.Keys];

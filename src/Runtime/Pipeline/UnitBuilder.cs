@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CompilerLLM.Assembly;
 using CompilerLLM.Toolchain;
+using CompilerLLM.Variants;
 
 namespace CompilerLLM.Pipeline;
 
@@ -26,7 +27,7 @@ public sealed class GccObjectException(string source, ProcessResult assembler)
 /// Outputs are replaced only when their bytes change, through a temporary file, so a reader never sees half a file.
 /// Thread-safe: units are built in parallel.
 /// </summary>
-public sealed class UnitBuilder(Gcc gcc)
+public sealed partial class UnitBuilder(Gcc gcc)
 {
     public Gcc Gcc { get; } = gcc;
 
@@ -38,7 +39,7 @@ public sealed class UnitBuilder(Gcc gcc)
     /// <param name="writeDependencies">Write the make-style dependency file (<see cref="UnitFiles.Dependency"/>).</param>
     /// <param name="assembleGccObject">
     /// Also assemble GCC's object now. A front that optimizes at once with a cache passes false: a cache hit brings
-    /// GCC's object along, and <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/> assembles it on a miss.
+    /// GCC's object along, and <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?, VariantDecision?)"/> assembles it on a miss.
     /// </param>
     public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true, bool assembleGccObject = true)
     {
@@ -84,37 +85,44 @@ public sealed class UnitBuilder(Gcc gcc)
     /// Where optimized units are kept across builds: a hit restores GCC's object, ours and the report without running
     /// the optimizer or the assembler; a miss optimizes and stores the result.
     /// </param>
-    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options, UnitCache? cache = null) =>
-        Optimize(unit, () => options, cache);
+    public UnitReport Optimize(TranslationUnit unit, OptimizerOptions options, UnitCache? cache = null, VariantDecision? variant = null) =>
+        Optimize(unit, () => options, cache, variant);
 
     /// <summary>
-    /// As <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/>, with the options made only when the
-    /// optimizer runs: a cache hit never loads the policy model (nor starts ONNX Runtime).
+    /// As <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?, VariantDecision?)"/>, with the options made
+    /// only when the optimizer runs: a cache hit never loads the policy model (nor starts ONNX Runtime).
     /// </summary>
-    public UnitReport Optimize(TranslationUnit unit, Func<OptimizerOptions> options, UnitCache? cache)
+    public UnitReport Optimize(TranslationUnit unit, Func<OptimizerOptions> options, UnitCache? cache, VariantDecision? variant = null)
     {
-        var files = unit.Files;
+        var start = StartOf(unit, variant);
         var clock = Stopwatch.StartNew();
-        string text = File.ReadAllText(files.Asm);
+        string text = File.ReadAllText(start.Asm);
         var key = cache?.KeyOf(unit, text, Gcc);
-        if (key is { } k && cache!.TryRestore(k, unit, out _) is { } restored)
-            return restored with { OptimizerSeconds = clock.Elapsed.TotalSeconds };
-        if (!File.Exists(files.Object))
+        if (key is { } k && cache!.TryRestore(k, unit, start.Object, out _) is { } restored)
+            return restored with { OptimizerSeconds = clock.Elapsed.TotalSeconds, Variant = variant };
+        if (!File.Exists(start.Object))
         {
-            var assembled = AssembleGccObject(unit);
+            var assembled = start.Object == unit.Files.Object ? AssembleGccObject(unit) : Gcc.Assemble(start.Asm, unit.Arguments, start.Object);
             if (!assembled.Succeeded) throw new GccObjectException(unit.Source, assembled);
         }
-        var report = OptimizeUncached(unit, text, options(), clock);
-        if (key is { } storeKey) cache!.Save(storeKey, unit, report);
+        var report = OptimizeUncached(unit, start, text, options(), clock) with { Variant = variant };
+        if (key is { } storeKey) cache!.Save(storeKey, unit, start.Object, report);
         return report;
     }
 
-    private UnitReport OptimizeUncached(TranslationUnit unit, string text, OptimizerOptions options, Stopwatch clock)
+    /// <summary>What the optimizer starts from: GCC's assembly and object of the chosen variant (the user's flags for base).</summary>
+    private readonly record struct Start(string Asm, string Object);
+
+    private static Start StartOf(TranslationUnit unit, VariantDecision? variant) => variant is { IsBase: false }
+        ? new Start(unit.Files.VariantAsm, unit.Files.VariantObject)
+        : new Start(unit.Files.Asm, unit.Files.Object);
+
+    private UnitReport OptimizeUncached(TranslationUnit unit, Start start, string text, OptimizerOptions options, Stopwatch clock)
     {
         var files = unit.Files;
         try
         {
-            var file = AsmReader.Read(files.Asm, text);
+            var file = AsmReader.Read(start.Asm, text);
             var result = Optimizer.Optimize(file, options);
             var r = result.Report;
             double seconds = clock.Elapsed.TotalSeconds;
@@ -124,7 +132,7 @@ public sealed class UnitBuilder(Gcc gcc)
             if (result.Text == file.Source)
             {
                 // Nothing rewritten: GCC's object is ours (no need to run the assembler again).
-                Outputs.CopyIfDifferent(files.Object, files.OptimizedObject);
+                Outputs.CopyIfDifferent(start.Object, files.OptimizedObject);
             }
             else if (changed || !File.Exists(files.OptimizedObject))
             {
@@ -133,7 +141,7 @@ public sealed class UnitBuilder(Gcc gcc)
                 if (!assembled.Succeeded)
                 {
                     File.Delete(tempObj);
-                    return FallBack(unit, UnitFallback.AssemblerRejected, "the optimized assembly does not assemble",
+                    return FallBack(unit, start, UnitFallback.AssemblerRejected, "the optimized assembly does not assemble",
                         FirstErrorLine(assembled.StandardError), clock.Elapsed.TotalSeconds);
                 }
                 Outputs.ReplaceIfDifferent(tempObj, files.OptimizedObject);
@@ -144,7 +152,7 @@ public sealed class UnitBuilder(Gcc gcc)
         }
         catch (AsmReadException e)
         {
-            return FallBack(unit, UnitFallback.UnreadableAssembly, "unreadable assembly", FirstErrorLine(e.Message), clock.Elapsed.TotalSeconds);
+            return FallBack(unit, start, UnitFallback.UnreadableAssembly, "unreadable assembly", FirstErrorLine(e.Message), clock.Elapsed.TotalSeconds);
         }
         catch (ToolNotFoundException)
         {
@@ -152,15 +160,15 @@ public sealed class UnitBuilder(Gcc gcc)
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return FallBack(unit, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);
+            return FallBack(unit, start, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);
         }
     }
 
-    /// <summary>The unit keeps GCC's code: our assembly and object become copies of GCC's.</summary>
-    private static UnitReport FallBack(TranslationUnit unit, UnitFallback why, string what, string detail, double seconds)
+    /// <summary>The unit keeps GCC's code (of its variant): our assembly and object become copies of GCC's.</summary>
+    private static UnitReport FallBack(TranslationUnit unit, Start start, UnitFallback why, string what, string detail, double seconds)
     {
-        Outputs.CopyIfDifferent(unit.Files.Asm, unit.Files.OptimizedAsm);
-        Outputs.CopyIfDifferent(unit.Files.Object, unit.Files.OptimizedObject);
+        Outputs.CopyIfDifferent(start.Asm, unit.Files.OptimizedAsm);
+        Outputs.CopyIfDifferent(start.Object, unit.Files.OptimizedObject);
         return UnitReport.FellBackFor(unit.Source, why, $"{what}: {detail}", detail, seconds);
     }
 

@@ -33,7 +33,11 @@ public sealed class UnitCache(ContentCache store, string configuration)
     /// Restores a unit from the cache: GCC's object, ours and our assembly (each replaced only if its bytes differ,
     /// so what depends on it stays up to date) and the report, renamed to this unit's source. Null on a miss.
     /// </summary>
-    public UnitReport? TryRestore(CacheKey key, TranslationUnit unit, out CacheLookup lookup)
+    /// <param name="key">The unit's key.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="gccObject">Where GCC's object of the optimized assembly goes (the user's flags, or the chosen variant's).</param>
+    /// <param name="lookup">What the lookup found.</param>
+    public UnitReport? TryRestore(CacheKey key, TranslationUnit unit, string gccObject, out CacheLookup lookup)
     {
         var files = unit.Files;
         string stem = Outputs.TempFor(files.OptimizedObject);
@@ -47,7 +51,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
             if (lookup != CacheLookup.Hit) return null;
             var report = JsonSerializer.Deserialize(File.ReadAllText(temporaries[Report]), PipelineJson.Default.UnitReport);
             if (report is null) return null;
-            Outputs.ReplaceIfDifferent(temporaries[GccObject], files.Object);
+            Outputs.ReplaceIfDifferent(temporaries[GccObject], gccObject);
             Outputs.ReplaceIfDifferent(temporaries[OurObject], files.OptimizedObject);
             Outputs.ReplaceIfDifferent(temporaries[OurAssembly], files.OptimizedAsm);
             return report with { Source = unit.Source, FromCache = true };
@@ -64,7 +68,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
     }
 
     /// <summary>Stores a unit that was optimized (or left unchanged) by this build; false if the cache could not take it.</summary>
-    public bool Save(CacheKey key, TranslationUnit unit, UnitReport report)
+    public bool Save(CacheKey key, TranslationUnit unit, string gccObject, UnitReport report)
     {
         if (report.Status == UnitStatus.FellBack) return false;
         string reportFile = Outputs.TempFor(unit.Files.Report) + ".cache";
@@ -73,7 +77,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
             File.WriteAllText(reportFile, JsonSerializer.Serialize(report, PipelineJson.Default.UnitReport));
             return Store.Put(key, new Dictionary<string, string>
             {
-                [GccObject] = unit.Files.Object, [OurObject] = unit.Files.OptimizedObject, [OurAssembly] = unit.Files.OptimizedAsm, [Report] = reportFile,
+                [GccObject] = gccObject, [OurObject] = unit.Files.OptimizedObject, [OurAssembly] = unit.Files.OptimizedAsm, [Report] = reportFile,
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -41,7 +41,7 @@ public enum UnitFallback : byte
 
 /// <summary>
 /// What happened to one translation unit, written beside its objects as <c>x.report.json</c>. The unit's final
-/// status is decided here: by the optimizer's run (<see cref="UnitBuilder.Optimize(TranslationUnit, OptimizerOptions, UnitCache?)"/>), then, after test replay,
+/// status is decided here: by the optimizer's run (<see cref="UnitBuilder.Optimize(TranslationUnit, OptimizerOptions, UnitCache?, CompilerLLM.Variants.VariantDecision?)"/>), then, after test replay,
 /// by <see cref="AfterReplay"/>; report writers only read it.
 /// </summary>
 public sealed record UnitReport(
@@ -65,6 +65,9 @@ public sealed record UnitReport(
 
     /// <summary>True when the unit was restored from the content cache instead of optimized by this build.</summary>
     public bool FromCache { get; init; }
+
+    /// <summary>How the unit was compiled (the variant and why); null when the build chose no variants.</summary>
+    public CompilerLLM.Variants.VariantDecision? Variant { get; init; }
 
     /// <summary>The options every unit report is written and read with (camelCase, indented, source-generated).</summary>
     public static JsonSerializerOptions Json => PipelineJson.Default.Options;
@@ -97,4 +100,5 @@ public sealed record UnitReport(
 /// <summary>Source-generated JSON for the engine's reports (no reflection warm-up in a build node).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(UnitReport))]
+[JsonSerializable(typeof(CompilerLLM.Variants.VariantDecision))]
 internal sealed partial class PipelineJson : JsonSerializerContext;

@@ -95,6 +95,10 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
         }
     }
 
+    /// <summary>Extracts every member of a static library into <paramref name="directory"/> (<c>ar x</c>).</summary>
+    public ProcessResult ExtractArchive(string archive, string directory) =>
+        ProcessRunner.Run(new ProcessSpec(Options.Archiver, ["x", archive]) { WorkingDirectory = directory, Timeout = Options.ToolTimeout });
+
     /// <summary>Runs the driver with arguments as given (a user's own compile command), bounded by the tool timeout.</summary>
     public ProcessResult Invoke(IReadOnlyList<string> args) => Run(Options.Compiler, args);
 

@@ -15,7 +15,7 @@ public sealed class GcovDataException(string path, string message) : Exception($
 /// <summary>
 /// GCC's profile data for one translation unit (a <c>.gcda</c> file, GCC 12's format): the number of training runs and,
 /// per function, the arc counters of <c>-fprofile-generate</c>. Read directly (tag, length in bytes, 32-bit words,
-/// 64-bit counters as low then high word), so the build needs no gcov tool.
+/// 64-bit counters as low then high word, all-zero counters as a negative length), so the build needs no gcov tool.
 /// </summary>
 public sealed class GcovData
 {
@@ -38,14 +38,17 @@ public sealed class GcovData
     public IReadOnlyList<GcovFunction> Functions { get; }
 
     /// <summary>
-    /// Where GCC looks for the profile of an output: in the profile directory, the output's absolute path without its
-    /// extension, every '/' made '#', and ".gcda" (<c>-fprofile-generate=DIR</c> and <c>-fprofile-use=DIR</c> alike).
+    /// Where GCC (12) writes and looks for the profile of an output given <c>-fprofile-generate=DIR</c> or
+    /// <c>-fprofile-use=DIR</c>: the output path as written on its command line, without its extension, plus
+    /// ".gcda", under DIR; an absolute path is kept as folders below DIR, a relative one is made absolute (against the
+    /// compiler's working directory) with every '/' turned into '#'.
     /// </summary>
-    public static string FileFor(string profileDirectory, string outputPath)
+    public static string FileFor(string profileDirectory, string outputPath, string? workingDirectory = null)
     {
-        string full = Path.GetFullPath(outputPath);
-        string stem = Path.Combine(Path.GetDirectoryName(full) ?? "/", Path.GetFileNameWithoutExtension(full));
-        return Path.Combine(profileDirectory, stem.Replace('/', '#') + ".gcda");
+        string stem = Path.Combine(Path.GetDirectoryName(outputPath) ?? "", Path.GetFileNameWithoutExtension(outputPath));
+        if (Path.IsPathRooted(outputPath)) return Path.Combine(profileDirectory, stem.TrimStart('/') + ".gcda");
+        string absolute = Path.GetFullPath(Path.Combine(workingDirectory ?? Environment.CurrentDirectory, stem));
+        return Path.Combine(profileDirectory, absolute.Replace('/', '#') + ".gcda");
     }
 
     public static GcovData Read(string path)
@@ -76,7 +79,13 @@ public sealed class GcovData
             uint tag = BinaryPrimitives.ReadUInt32LittleEndian(data[at..]);
             int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[(at + 4)..]);
             at += 8;
-            if (length < 0 || at + length > data.Length) throw new GcovDataException(path, $"record 0x{tag:x8} runs past the end of the file");
+            if (length < 0)
+            {
+                // GCC 12 writes counters that are all zero as a negative length and no payload.
+                if (tag == TagArcCounters && current is { } zero) functions.Add(new GcovFunction(zero.Ident, zero.Lineno, zero.Cfg, new long[-length / 8]));
+                continue;
+            }
+            if (at + length > data.Length) throw new GcovDataException(path, $"record 0x{tag:x8} runs past the end of the file");
             var payload = data.Slice(at, length);
             switch (tag)
             {

@@ -4,9 +4,9 @@ namespace CompilerLLM.Variants;
 
 /// <summary>
 /// The project's profile: the <c>.gcda</c> files its training workload left in one directory. A unit's instrumented
-/// object and its profile-use assembly are both written as <c>DIR/profile/STEM.o</c> and <c>DIR/profile/STEM.s</c>
-/// beside the unit's own files: GCC names profile data after the output without its extension, so the two compiles
-/// meet on one <c>.gcda</c> name and nothing has to be renamed.
+/// object and its profile-use assembly are both written, by absolute path, as <c>DIR/profile/STEM.o</c> and
+/// <c>DIR/profile/STEM.s</c> beside the unit's own files: GCC names profile data after the output without its
+/// extension (<see cref="GcovData.FileFor"/>), so the two compiles meet on one <c>.gcda</c> and nothing is renamed.
 /// </summary>
 public sealed class ProfileSet
 {
@@ -17,7 +17,7 @@ public sealed class ProfileSet
     {
         Directory = Path.GetFullPath(directory);
         ProgramTotal = System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.EnumerateFiles(Directory, "*.gcda").Sum(f => TryRead(f)?.Functions.Sum(fn => fn.Arcs.Sum()) ?? 0)
+            ? System.IO.Directory.EnumerateFiles(Directory, "*.gcda", SearchOption.AllDirectories).Sum(f => TryRead(f)?.Functions.Sum(fn => fn.Arcs.Sum()) ?? 0)
             : 0;
     }
 

@@ -32,6 +32,14 @@ public sealed class CheckEnvironment : CompilerLlmTask
     public string? NativeOutputPath { get; set; }
     public string? LinkFlags { get; set; }
     public string? TestCommand { get; set; }
+    /// <summary>CompilerLlmVariants: default, base or a model path.</summary>
+    public string? Variants { get; set; }
+    /// <summary>CompilerLlmObjective: speed or size.</summary>
+    public string? Objective { get; set; }
+    /// <summary>CompilerLlmProfileWorkload: the training workload (default: the test command; empty: no profile).</summary>
+    public string? ProfileWorkload { get; set; }
+    /// <summary>Where the variant configuration's stamp goes (model hash, objective, workload).</summary>
+    public string? VariantStampFile { get; set; }
 
     /// <summary>Resolved path and version of the compiler (goes into every compile stamp).</summary>
     [Output] public string CompilerIdentity { get; private set; } = "";
@@ -50,6 +58,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
         var policyRequest = PolicySelection.Parse(Policy, ProjectDirectory, pending, OnnxRuntimePath);
         bool optimize = ParseBool("CompilerLlmOptimize", Optimize, pending);
         bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
+        VariantSelection.TryParse(Variants, ProjectDirectory, pending, out string? variantModel);
+        VariantSelection.TryParseObjective(Objective, pending, out var objective);
 
         string? compilerPath = ProcessRunner.FindOnPath(Compiler);
         if (compilerPath is null)
@@ -88,6 +98,9 @@ public sealed class CheckEnvironment : CompilerLlmTask
                 new("validate", validate ? "smt" : "none"),
                 new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
             ]);
+            if (objective == CompilerLLM.Variants.VariantObjective.Speed) VariantSelection.Load(BuildEngine, variantModel, pending);
+            if (!string.IsNullOrEmpty(VariantStampFile))
+                BuildStamp.Write(VariantStampFile, [new("package", BuildStamp.PackageIdentity), new("variants", VariantSelection.Identity(variantModel, objective, ProfileWorkload))]);
         }
         BuildStamp.Write(LinkStampFile,
         [

@@ -102,6 +102,19 @@ public static class Diagnostics
         "CompilerLlmFaultInjectionFunction is set: the optimizer deliberately corrupts a rewrite in function '{0}'. This is for testing the package only.",
         "Remove CompilerLlmFaultInjectionFunction from the project.");
 
+    public static readonly DiagnosticDescriptor VariantModelUnusable = new("CLLM2007", DiagnosticSeverity.Warning,
+        "The variant model cannot be used: {0}. Every translation unit keeps the project's flags.",
+        "Use a variant model written by compilerllm-train for this package, or set CompilerLlmVariants to default or base.");
+    public static readonly DiagnosticDescriptor VariantModelMissing = new("CLLM2008", DiagnosticSeverity.Warning,
+        "CompilerLlmVariants names the model file '{0}', which does not exist. Every translation unit keeps the project's flags.",
+        "Fix the path, or set CompilerLlmVariants to default or base.");
+    public static readonly DiagnosticDescriptor ProfileFailed = new("CLLM2009", DiagnosticSeverity.Warning,
+        "No profile of the training workload: {0}. Translation units are compiled without profile data.",
+        "Make CompilerLlmProfileWorkload run the built artifact and exit 0, or set it empty to build without a profile.");
+    public static readonly DiagnosticDescriptor VariantNotUsed = new("CLLM2010", DiagnosticSeverity.Warning,
+        "{0}: {1}; this file keeps the project's flags.",
+        "A stale profile (the source changed since the training run) is refreshed by the next build that runs the workload.");
+
     // ---- 3xxx: optimizer fallbacks (warnings)
     public static readonly DiagnosticDescriptor FileUnreadable = new("CLLM3001", DiagnosticSeverity.Warning,
         "{0}: the optimizer cannot read GCC's assembly ({1}); this file keeps GCC's code.",
@@ -156,6 +169,13 @@ public static class Diagnostics
     public static readonly DiagnosticDescriptor OptimizerOff = new("CLLM5005", DiagnosticSeverity.Message,
         "CompilerLLM: {0}: optimizer off; {1} translation unit(s) built with GCC only.",
         "Set CompilerLlmOptimize to true (e.g. for Release) to optimize.");
+
+    public static readonly DiagnosticDescriptor ProfileMade = new("CLLM5006", DiagnosticSeverity.Message,
+        "Profile: {0} of {1} translation unit(s) ran in the training workload ({2} s).",
+        "The profile feeds the variant choice (profile use is one of the variants) and the policy's features.");
+    public static readonly DiagnosticDescriptor VariantChosen = new("CLLM5007", DiagnosticSeverity.Message,
+        "{0}: compiled with variant {1} ({2}).",
+        "Set CompilerLlmVariants to base to keep the project's flags everywhere.");
 
     // ---- 6xxx: GCC's warnings (relayed)
     public static readonly DiagnosticDescriptor GccWarning = new("CLLM6001", DiagnosticSeverity.Warning,

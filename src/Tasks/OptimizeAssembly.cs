@@ -63,6 +63,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
         if (!File.Exists(files.Report) || !File.Exists(files.OptimizedAsm) || !File.Exists(files.OptimizedObject)) return false;
         var written = File.GetLastWriteTimeUtc(files.Report);
         return File.GetLastWriteTimeUtc(files.Asm) <= written
+            && (!File.Exists(files.Decision) || File.GetLastWriteTimeUtc(files.Decision) <= written)
             && (!File.Exists(stampFile) || File.GetLastWriteTimeUtc(stampFile) <= written);
     }
 
@@ -72,7 +73,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
         UnitReport report;
         try
         {
-            report = builder.Optimize(unit.Unit, options);
+            report = builder.Optimize(unit.Unit, options, variant: UnitBuilder.ReadDecision(unit.Files));
         }
         catch (ToolNotFoundException e)
         {

@@ -33,6 +33,8 @@ public sealed record ProjectReport(
             s.Append("; test replay: ").Append(r.Culprits.Count == 0 && r.Final == ReplayReport.FinalOptimized ? "identical" : r.Final + (r.Culprits.Count > 0 ? $" ({r.Culprits.Count} TU(s) fell back)" : ""));
         else if (Replay is not null)
             s.Append("; no test replay");
+        var variants = Units.Where(u => u.Variant is { IsBase: false }).GroupBy(u => u.Variant!.Variant).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (variants.Count > 0) s.Append("; variants: ").Append(string.Join(", ", variants.Select(g => $"{g.Count()} {g.Key}")));
         return s.ToString();
     }
 }
@@ -100,6 +102,20 @@ public sealed class WriteReport : CompilerLlmTask
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
+    /// <summary>A unit's variant for the report: the name, the policy's score or the code size, the profile, a measurement, a note.</summary>
+    public static string VariantText(CompilerLLM.Variants.VariantDecision? v)
+    {
+        if (v is null) return "";
+        var parts = new List<string> { v.Variant };
+        if (v.Score is { } score) parts.Add(string.Create(CultureInfo.InvariantCulture, $"score {score:0.###}"));
+        if (v.TextBytes?.GetValueOrDefault(v.Variant) is { } bytes and > 0) parts.Add($"{bytes} bytes of code");
+        if (v.Profile is { } p) parts.Add(string.Create(CultureInfo.InvariantCulture, $"profile coverage {p.Coverage:P0}"));
+        if (v.MeasuredSpeedup is { } m)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"measured {m:0.###}x [{v.MeasuredLow:0.###}, {v.MeasuredHigh:0.###}]"));
+        if (v.Note is not null) parts.Add(v.Note);
+        return string.Join("; ", parts);
+    }
+
     public static string Html(ProjectReport p)
     {
         var h = new StringBuilder();
@@ -115,12 +131,12 @@ public sealed class WriteReport : CompilerLlmTask
             if (r.Reason is not null) h.Append("<tr><th>reason</th><td>").Append(E(r.Reason)).Append("</td></tr>");
             h.Append("</table>\n");
         }
-        h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes saved</th><th>est. cycle delta</th><th>seconds</th></tr>\n");
+        h.Append("<h2>Translation units</h2>\n<table><tr><th>source</th><th>status</th><th>functions</th><th>candidates</th><th>applied</th><th>fallbacks</th><th>bytes saved</th><th>est. cycle delta</th><th>seconds</th><th>variant</th></tr>\n");
         foreach (var u in p.Units)
         {
             h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td").Append(u.Status == UnitStatus.FellBack ? " class=\"fb\"" : "").Append('>').Append(E(u.StatusText));
             if (u.Reason is not null) h.Append(": ").Append(E(u.Reason));
-            h.Append(CultureInfo.InvariantCulture, $"</td><td>{u.Functions}</td><td>{u.Candidates}</td><td>{u.Applied}</td><td>{u.FunctionFallbacks}</td><td>{u.SizeDelta}</td><td>{u.EstimatedCycleDelta:0.#}</td><td>{u.OptimizerSeconds:0.000}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"</td><td>{u.Functions}</td><td>{u.Candidates}</td><td>{u.Applied}</td><td>{u.FunctionFallbacks}</td><td>{u.SizeDelta}</td><td>{u.EstimatedCycleDelta:0.#}</td><td>{u.OptimizerSeconds:0.000}</td><td>").Append(E(VariantText(u.Variant))).Append("</td></tr>\n");
         }
         h.Append("</table>\n");
         foreach (var u in p.Units.Where(u => u.Report is not null))

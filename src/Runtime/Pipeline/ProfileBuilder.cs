@@ -9,8 +9,8 @@ public sealed record ProfileOutcome(ProfileSet? Profile, string? Failure, int Un
 /// <summary>
 /// The project's profile, made the way GCC makes one: every unit compiled with <c>-fprofile-generate</c> (each object
 /// named as <see cref="ProfileSet"/> expects), the artifact linked (or archived, with GCC's profiling runtime added
-/// so that a test program linking the library finds it), put where the workload expects the artifact, and the
-/// project's training workload run once. The <c>.gcda</c> files it leaves are the profile; a failure anywhere is an
+/// so that a test program linking the library finds it), put where the workload expects the artifact for the run
+/// (the artifact that was there comes back afterwards), and the project's training workload run once. The <c>.gcda</c> files it leaves are the profile; a failure anywhere is an
 /// outcome (the build goes on without a profile), never an exception.
 /// </summary>
 public sealed class ProfileBuilder(Gcc gcc)
@@ -45,11 +45,24 @@ public sealed class ProfileBuilder(Gcc gcc)
             _ => gcc.Link(kind, objects, artifact, [.. linkFlags, "-fprofile-generate"]),
         };
         if (!linked.Succeeded) return Fail("the instrumented link failed: " + UnitBuilder.FirstErrorLine(linked.StandardError));
+        // The instrumented artifact stands where the workload expects the artifact, for the run only: the one that
+        // was there (with its time, so incremental builds see nothing new) comes back afterwards.
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(artifactPath))!);
-        File.Copy(artifact, artifactPath, overwrite: true);
-
-        var run = UserProgram.RunShell(workload, workingDirectory, timeout,
-            new Dictionary<string, string?> { ["COMPILERLLM_ARTIFACT"] = Path.GetFullPath(artifactPath), ["COMPILERLLM_PROFILE_RUN"] = "1" });
+        string saved = Path.Combine(dir, "saved-artifact");
+        bool hadArtifact = File.Exists(artifactPath);
+        if (hadArtifact) File.Move(artifactPath, saved, overwrite: true);
+        ProgramOutcome run;
+        try
+        {
+            File.Copy(artifact, artifactPath, overwrite: true);
+            run = UserProgram.RunShell(workload, workingDirectory, timeout,
+                new Dictionary<string, string?> { ["COMPILERLLM_ARTIFACT"] = Path.GetFullPath(artifactPath), ["COMPILERLLM_PROFILE_RUN"] = "1" });
+        }
+        finally
+        {
+            File.Delete(artifactPath);
+            if (hadArtifact) File.Move(saved, artifactPath);
+        }
         if (run.TimedOut) return Fail($"the training workload did not finish within {timeout.TotalSeconds:0} s");
         if (run.ExitCode != 0) return Fail($"the training workload exited with code {run.ExitCode}");
         var profile = new ProfileSet(dir);

@@ -46,6 +46,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
     /// <summary>True when the optimizer runs in this build.</summary>
     [Output] public bool OptimizeEffective { get; private set; }
     [Output] public string PolicyIdentity { get; private set; } = "";
+    /// <summary>True when units choose variants in this build (a variant model loaded, or the size objective).</summary>
+    [Output] public bool VariantsEffective { get; private set; }
 
     public override bool Execute()
     {
@@ -98,7 +100,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
                 new("validate", validate ? "smt" : "none"),
                 new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
             ]);
-            if (objective == CompilerLLM.Variants.VariantObjective.Speed) VariantSelection.Load(BuildEngine, variantModel, pending);
+            VariantsEffective = objective == CompilerLLM.Variants.VariantObjective.Size || VariantSelection.Load(BuildEngine, variantModel, pending) is not null;
             if (!string.IsNullOrEmpty(VariantStampFile))
                 BuildStamp.Write(VariantStampFile, [new("package", BuildStamp.PackageIdentity), new("variants", VariantSelection.Identity(variantModel, objective, ProfileWorkload))]);
         }

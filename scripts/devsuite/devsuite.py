@@ -60,9 +60,11 @@ def absp(cwd, p):
 LINK_ONLY_WITH_ARG = {"-o", "-z", "-Xlinker", "-T", "-L", "-l"}
 
 
-def strip_unit_args(args, source_abs, directory):
-    """compile_commands.json arguments -> the unit's arguments (no compiler, -c, -o, source, -M*)."""
+def strip_unit_args(args, source_abs, directory, tree):
+    """compile_commands.json arguments -> the unit's arguments (no compiler, -c, -o, source, -M*);
+    absolute paths into the package tree (CMake's -I/abs/...) become relative to the unit's directory."""
     out = []
+    rel_tree = os.path.relpath(tree, directory)
     i = 1
     while i < len(args):
         a = args[i]
@@ -78,6 +80,8 @@ def strip_unit_args(args, source_abs, directory):
             i += 1; continue   # documented: new warnings at other levels must not fail a rebuild
         if not a.startswith("-") and absp(directory, a) == source_abs:
             i += 1; continue
+        if tree in a:
+            a = re.sub(re.escape(tree) + r'(?=/|$)', rel_tree, a)
         out.append(a)
         i += 1
     return out
@@ -153,6 +157,16 @@ def cmd_record(a):
     # archives the build made: archive -> {member basename: object path}
     archives = {}
     for exe, argv, cwd in evs:
+        if os.path.basename(exe) in ("cp", "mv", "install", "ln"):
+            # an archive copied elsewhere (apcalc: cp custom/libcustcalc.a .) has the same members
+            ops = [x for x in argv[1:] if not x.startswith("-")]
+            if len(ops) == 2 and ops[0].endswith(".a"):
+                src, dst = absp(cwd, ops[0]), absp(cwd, ops[1])
+                if os.path.isdir(dst):
+                    dst = os.path.join(dst, os.path.basename(src))
+                if src in archives:
+                    archives[dst] = dict(archives[src])
+            continue
         if not ARCHIVER.search(os.path.basename(exe)):
             continue
         ops = list(argv[1:])
@@ -182,6 +196,13 @@ def cmd_record(a):
         es = by_output.get(p)
         if es:
             return es[-1]
+        m = re.search(r'\.lax/([^/]+\.a)/([^/]+)$', p)
+        if m:
+            # libtool unpacked a convenience archive (X.lax/libfoo.a/member.o) to repack it into another
+            for arc, members in archives.items():
+                if os.path.basename(arc) == m.group(1) and len(set(members.get(m.group(2), []))) == 1:
+                    return entry_for_object(members[m.group(2)][0])
+            return None
         es = by_objname.get(os.path.basename(p), [])
         srcs = {absp(e["directory"], e["file"]) for e in es}
         if len(srcs) == 1:
@@ -205,7 +226,7 @@ def cmd_record(a):
         units.append({
             "source": os.path.relpath(src, d),
             "directory": os.path.relpath(d, out),
-            "arguments": strip_unit_args(entry["arguments"], src, d),
+            "arguments": strip_unit_args(entry["arguments"], src, d, tree),
             "object": "obj/u%03d.o" % idx,
             "origin": rel,
         })
@@ -446,6 +467,8 @@ def cmd_baseline(a):
     log.write("build-system binary: exit %s, %s s CPU\n" % (rc, cpu))
     if o != runs[0][0] or rc != runs[0][1]:
         fail("the build system's own binary gives a different output than the rebuilt one")
+    if not runs[0][0].strip():
+        fail("the workload prints nothing: there is no output to check")
     if b"d41d8cd98f00b204e9800998ecf8427e" in runs[0][0]:
         fail("the output holds the MD5 of nothing: a step of the workload wrote no output")
     if len(runs[0][0]) > 4 << 20:
@@ -486,7 +509,7 @@ def cmd_verify(a):
         name = man["name"]
         if not man.get("expected"):
             print("%-22s %5d  no baseline (make-suite did not finish it)  FAILED" % (name, len(man["units"])), flush=True)
-            rows.append((name, "FAILED", "no baseline"))
+            rows.append({"name": name, "units": len(man["units"]), "cpu_seconds": {}, "status": "FAILED", "reason": "no baseline"})
             continue
         with open(os.path.join(d, man["expected"]["stdout"]), "rb") as f:
             want = f.read()
@@ -506,9 +529,14 @@ def cmd_verify(a):
                 status, why = "FAILED", "%s: output differs (exit %d)" % (" ".join(l), rc); break
         cols = " ".join("%16s" % ("%.3f" % c if c is not None else "-") for c in cpus + [None] * (len(levels) - len(cpus)))
         print("%-22s %5d %s  %s%s" % (name, len(man["units"]), cols, status, ("  " + why) if why else ""), flush=True)
-        rows.append((name, status, why))
+        rows.append({"name": name, "units": len(man["units"]), "cpu_seconds": dict(zip([" ".join(l) for l in levels], cpus)),
+                     "status": status, "reason": why or None})
         if status == "ok":
             npass += 1
+    if not a.names:
+        with open(os.path.join(suite, "verify-results.json"), "w") as f:
+            json.dump({"levels": [" ".join(l) for l in levels], "programs": rows,
+                       "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, f, indent=1)
     print("verify: %d programs, %d ok, %d failed (levels: %s)" % (len(progs), npass, len(progs) - npass, " | ".join(" ".join(l) for l in levels)))
     return 0 if npass == len(progs) else 1
 

@@ -342,7 +342,7 @@ def cmd_asm(a):
     o = ["bits 64\ndefault rel\n%macro mix 3\n    mov %1, %2\n    xor %1, %3\n    rol %1, 7\n    add %1, %2\n%endmacro\n"
          "%macro twice 2\n  %rep 2\n    lea %1, [%1 + %2*2 + 4]\n  %endrep\n%endmacro\n%define K(x) ((x) * 3 + 1)\nsection .text\nglobal start\nstart:\n"]
     n = 0
-    lab = 0
+    lab = fun = 0
     while n < a.lines:
         r = rng.random()
         x, y, z = rng.sample(regs, 3)
@@ -358,10 +358,12 @@ def cmd_asm(a):
             o.append("    mov %s, [%s + %s*%d + K(%d)]\n" % (x, y, z, rng.choice((1, 2, 4, 8)), rng.randint(0, 5000)))
         elif r < 0.8:
             lab += 1
-            o.append(".l%d:\n    dec %s\n    jnz .l%d\n" % (lab, rng.choice(regs32), rng.randint(max(1, lab - 20), lab)))
+            o.append("l%d:\n    dec %s\n    jnz l%d\n" % (lab, rng.choice(regs32), rng.randint(max(1, lab - 20), lab)))
+            n += 2
         elif r < 0.86:
-            lab += 1
-            o.append("f%d:\n    push %s\n    call f%d\n    pop %s\n    ret\n" % (lab, x, rng.randint(1, lab), x))
+            fun += 1
+            o.append("f%d:\n    push %s\n    call f%d\n    pop %s\n    ret\n" % (fun, x, rng.randint(1, fun), x))
+            n += 4
         elif r < 0.93:
             o.append("    shl %s, %d\n    sar %s, cl\n" % (x, rng.randint(1, 63), y))
         else:

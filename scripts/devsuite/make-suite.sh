@@ -26,6 +26,12 @@ export SUITE SRC JOBS PY GEN WL TOOLS LC_ALL=C DEBIAN_FRONTEND=noninteractive
 mkdir -p "$SRC"
 T0=$(date +%s)
 
+# every run.sh starts so: $1 is the program, $T a temporary folder removed at exit
+WRAPPER_HEAD='#!/bin/sh
+# workload wrapper: $1 is the program to run; its stdout is what is compared
+EXE="$1"; shift
+T=$(mktemp -d); trap '"'"'rm -rf "$T"'"'"' EXIT'
+
 log() { printf '[devsuite %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- machine set-up: deb-src entry for bookworm main, base tools ----------------------------
@@ -81,9 +87,12 @@ run_recipe() {
   [ -n "$PKG" ] && [ -n "$BUILD" ] && [ -n "$BINARY" ] || { echo "recipe lacks PKG, BUILD or BINARY"; return 1; }
   local bid="${BUILD_ID:-$PKG}"
   local pdir="$SRC/$bid"
-  local bhash; bhash=$(printf '%s\n%s\n%s\n%s\n' "$PKG" "$FETCH" "$CONFIGURE" "$BUILD" | hash_of)
+  local bhash; bhash=$(printf '%s\n%s\n%s\n%s\n%s\n' "$PKG" "$DEPS" "$FETCH" "$CONFIGURE" "$BUILD" | hash_of)
   local out="$SUITE/$name"
-  local rhash; rhash=$( { cat "$file" "$GEN" "$HERE/gen.c" "$TOOL" "$WL/$name".* 2>/dev/null; echo "$bhash"; } | hash_of)
+  # the program is redone when its recipe, the workload files it names, the generators, the recorder or
+  # the wrapper's text change, or its package was rebuilt
+  local wlfiles; wlfiles=$(grep -o '\$WL/[A-Za-z0-9._-]*' "$file" | sed "s|^\\\$WL|$WL|" | sort -u)
+  local rhash; rhash=$( { cat "$file" "$GEN" "$HERE/gen.c" "$TOOL" $wlfiles 2>/dev/null; echo "$WRAPPER_HEAD"; echo "$bhash"; } | hash_of)
 
   if [ -f "$out/suite.json" ] && [ "$(cat "$out/.recipe-hash" 2>/dev/null)" = "$rhash" ] \
      && [ -f "$pdir/.built" ] && [ "$(cat "$pdir/.built")" = "$bhash" ]; then
@@ -135,6 +144,8 @@ run_recipe() {
       || { echo "build failed (log: $pdir/build.log): $(tail -2 "$pdir/build.log" | tr '\n' ' ')"; return 1; }
     bear citnames --input "$pdir/events.json" --output "$pdir/compile_commands.json" >>"$pdir/build.log" 2>&1 \
       || { echo "bear citnames failed"; return 1; }
+    # some builds (eprover's recursive make) exit 0 after a failed compile: the program must exist
+    [ -x "$tree/$BINARY" ] || { echo "binary $BINARY was not built (log: $pdir/build.log)"; return 1; }
     echo "$bhash" > "$pdir/.built"
     log "$name: built in $(( $(date +%s) - b0 )) s"
   fi
@@ -151,7 +162,7 @@ run_recipe() {
       || { echo "workload generation failed: $(tail -2 "$out/workload.log" | tr '\n' ' ')"; return 1; }
   fi
   if [ -n "$RUN" ]; then
-    printf '#!/bin/sh\n# workload wrapper: $1 is the program to run; its stdout is what is compared\nset -e\nEXE="$1"; shift\nT=$(mktemp -d); trap '"'"'rm -rf "$T"'"'"' EXIT\n%s\n' "$RUN" > "$out/run.sh"
+    printf '%s\n%s\n' "$WRAPPER_HEAD" "$RUN" > "$out/run.sh"
   fi
   local r
   r=$("$PY" "$TOOL" record --name "$name" --out "$out" --tree "$tree" --events "$pdir/events.json" \

@@ -4,5 +4,5 @@ BUILD_SYSTEM=configure+make
 CONFIGURE='CFLAGS=-O2 ./configure.sh'
 BUILD='make -j1 markdown'
 BINARY=markdown
-WORKLOAD='$PY $GEN markdown --size 12M --seed 43 > input.md'
+WORKLOAD='$PY $GEN markdown --size 24M --seed 43 > input.md'
 RUN='"$EXE" input.md | md5sum'

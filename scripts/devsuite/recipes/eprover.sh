@@ -1,4 +1,5 @@
 PKG=eprover
+DEPS="picosat"
 KIND=theorem-prover
 BUILD_SYSTEM=configure+make
 CONFIGURE='./configure'

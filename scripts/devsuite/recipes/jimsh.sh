@@ -5,4 +5,4 @@ CONFIGURE='./configure --disable-docs --disable-ssl --without-ext=zlib,sqlite3,r
 BUILD='make -j$JOBS jimsh'
 BINARY=jimsh
 WORKLOAD='cp "$WL/tcl-work.tcl" prog.tcl'
-ARGS='prog.tcl'
+ARGS='prog.tcl 2'

@@ -6,5 +6,5 @@ BUILD='make -j$JOBS'
 BINARY=tools/nettle-pbkdf2
 WORKLOAD='printf "correct horse battery staple" > password.txt'
 STDIN=password.txt
-ARGS='-i 600000 -l 64 NaCl-devsuite'
+ARGS='-i 1200000 -l 64 NaCl-devsuite'
 NOTE='PBKDF2-HMAC-SHA256; C only'

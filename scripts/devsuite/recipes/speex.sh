@@ -2,7 +2,7 @@ PKG=speex
 KIND=audio-codec
 BUILD_SYSTEM=autotools
 DEPS="libogg-dev"
-CONFIGURE='./configure --disable-dependency-tracking --disable-shared --disable-binaries CFLAGS=-O2'
+CONFIGURE='autoreconf -fi >/dev/null 2>&1; ./configure --disable-dependency-tracking --disable-shared CFLAGS=-O2'
 BUILD='make -j$JOBS && make -C libspeex testenc_wb'
 BINARY=libspeex/testenc_wb
 WORKLOAD='$TOOLS/gen raw 120 16000 1 19 > input.raw'

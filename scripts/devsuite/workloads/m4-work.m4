@@ -7,6 +7,6 @@ define(`rev', `ifelse(len($1), 0, `', `rev(substr($1, 1))`'substr($1, 0, 1)')')
 define(`cnt', 0)
 divert(0)dnl
 fib(17)
-forloop(`i', 1, 2500, `collatz(i, 0) ')
-forloop(`j', 1, 400, `rev(`the quick brown fox jumps over the lazy dog j') translit(`hello world j', `a-z', `A-Z') ')
-forloop(`k', 1, 3000, `define(`cnt', eval(cnt + k * k % 7))')cnt
+forloop(`i', 1, 7000, `collatz(i, 0) ')
+forloop(`j', 1, 1500, `rev(`the quick brown fox jumps over the lazy dog j') translit(`hello world j', `a-z', `A-Z') ')
+forloop(`k', 1, 12000, `define(`cnt', eval(cnt + k * k % 7))')cnt

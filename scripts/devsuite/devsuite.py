@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""The development suite's recorder, rebuilder and checker (the manifest format is in README.md).
+"""The development suite's recorder and baseline (the manifest format is in README.md); verify.py
+uses its rebuild and run functions.
 
   devsuite.py record  --name N --out DIR --tree T --events E --compile-commands C --binary B ...
   devsuite.py baseline DIR          rebuild at -O2 from the manifest, run, store expected output and CPU time
-  devsuite.py verify [--suite S] [--levels "-O2" "-O3 -funroll-loops"] [NAME...]
   devsuite.py index SUITE           write SUITE/suite-index.json (programs with a manifest)
 
 Only the standard library; /usr/bin/python3 on Debian 12.
@@ -252,10 +252,12 @@ def cmd_record(a):
 
     def flatten(p):
         """An archive of the build: the members the original link pulled, as unit objects, in load order."""
+        if p not in archives and os.path.realpath(p) in archives:
+            p = os.path.realpath(p)   # a symbolic link to the archive (eprover: lib/CONTROL.a -> ../CONTROL/CONTROL.a)
         if p not in archives:
             die("archive %s was not made by ar in this build" % os.path.relpath(p, tree))
         flattened.add(p)
-        for mem in used_members.get(p, []):
+        for mem in used_members.get(p, []) + [m for q, ms in used_members.items() if q != p and os.path.realpath(q) == p for m in ms]:
             cands = list(dict.fromkeys(archives[p].get(mem, [])))
             if len(cands) > 1:
                 # same member name twice (libdeflate: x86/ and arm/cpu_features.o): the linker can only have
@@ -330,7 +332,7 @@ def cmd_record(a):
     if not units:
         die("no C units found for %s" % a.binary)
     for p in used_members:
-        if p.startswith(tree) and p not in flattened:
+        if p.startswith(tree) and p not in flattened and os.path.realpath(p) not in flattened:
             die("the link pulled members of %s, which the recorded link does not cover" % os.path.relpath(p, tree))
     for p in used_files:
         if p.startswith(tree) and p.endswith(".o") and p not in unit_of_obj:
@@ -496,51 +498,6 @@ def programs(suite, names):
     return res
 
 
-def cmd_verify(a):
-    suite = os.path.realpath(a.suite)
-    levels = [l.split() for l in a.levels]
-    progs = programs(suite, a.names)
-    npass = 0
-    rows = []
-    hdr = "%-22s %5s " % ("program", "units") + " ".join("%16s" % (" ".join(l))[:16] for l in levels) + "  status"
-    print(hdr, flush=True)
-    for d in progs:
-        man = load(d)
-        name = man["name"]
-        if not man.get("expected"):
-            print("%-22s %5d  no baseline (make-suite did not finish it)  FAILED" % (name, len(man["units"])), flush=True)
-            rows.append({"name": name, "units": len(man["units"]), "cpu_seconds": {}, "status": "FAILED", "reason": "no baseline"})
-            continue
-        with open(os.path.join(d, man["expected"]["stdout"]), "rb") as f:
-            want = f.read()
-        cpus, status, why = [], "ok", ""
-        for l in levels:
-            tag = re.sub(r'[^A-Za-z0-9]+', '_', "_".join(l)).strip("_")
-            outdir = os.path.join(d, "verify", tag)
-            shutil.rmtree(outdir, ignore_errors=True)
-            exe, e = rebuild(d, man, l, outdir, cache=not a.no_cache)
-            if not exe:
-                status, why = "FAILED", "%s %s" % (" ".join(l), e); cpus.append(None); break
-            o, rc, cpu = run_workload(d, man, exe)
-            if o is None:
-                status, why = "FAILED", "%s: %s" % (" ".join(l), rc); cpus.append(None); break
-            cpus.append(cpu)
-            if o != want or rc != man["expected"]["exit_code"]:
-                status, why = "FAILED", "%s: output differs (exit %d)" % (" ".join(l), rc); break
-        cols = " ".join("%16s" % ("%.3f" % c if c is not None else "-") for c in cpus + [None] * (len(levels) - len(cpus)))
-        print("%-22s %5d %s  %s%s" % (name, len(man["units"]), cols, status, ("  " + why) if why else ""), flush=True)
-        rows.append({"name": name, "units": len(man["units"]), "cpu_seconds": dict(zip([" ".join(l) for l in levels], cpus)),
-                     "status": status, "reason": why or None})
-        if status == "ok":
-            npass += 1
-    if not a.names:
-        with open(os.path.join(suite, "verify-results.json"), "w") as f:
-            json.dump({"levels": [" ".join(l) for l in levels], "programs": rows,
-                       "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, f, indent=1)
-    print("verify: %d programs, %d ok, %d failed (levels: %s)" % (len(progs), npass, len(progs) - npass, " | ".join(" ".join(l) for l in levels)))
-    return 0 if npass == len(progs) else 1
-
-
 def cmd_index(a):
     suite = os.path.realpath(a.suite)
     items = []
@@ -570,19 +527,12 @@ def main():
     r.add_argument("--timeout", type=int, default=60)
     r.add_argument("--note", default="")
     b = sp.add_parser("baseline"); b.add_argument("dir")
-    v = sp.add_parser("verify")
-    v.add_argument("--suite", default=os.environ.get("DEVSUITE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.cache/devsuite")))
-    v.add_argument("--levels", nargs="+", default=["-O2", "-O3 -funroll-loops"])
-    v.add_argument("--no-cache", action="store_true")
-    v.add_argument("names", nargs="*")
     i = sp.add_parser("index"); i.add_argument("suite")
     a = ap.parse_args()
     if a.cmd == "record":
         cmd_record(a)
     elif a.cmd == "baseline":
         cmd_baseline(a)
-    elif a.cmd == "verify":
-        sys.exit(cmd_verify(a))
     elif a.cmd == "index":
         cmd_index(a)
 

@@ -13,4 +13,6 @@ REPO="$(cd "$HERE/../.." && pwd)"
 SUITE="${DEVSUITE_DIR:-$REPO/.cache/devsuite}"
 export JOBS="${DEVSUITE_JOBS:-2}" LC_ALL=C
 IFS='|' read -r -a levels <<< "${DEVSUITE_LEVELS:--O2|-O3 -funroll-loops}"
-exec /usr/bin/python3 "$HERE/devsuite.py" verify --suite "$SUITE" --levels "${levels[@]}" -- "$@"
+args=()
+for l in "${levels[@]}"; do args+=("--level=$l"); done
+exec /usr/bin/python3 "$HERE/verify.py" --suite "$SUITE" "${args[@]}" -- "$@"

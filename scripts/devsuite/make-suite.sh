@@ -55,7 +55,8 @@ setup_apt() {
     log "apt-get update"
     apt-get update -qq >/dev/null && touch "$SRC/.apt-updated"
   fi
-  local base=(build-essential dpkg-dev bear python3 autoconf automake libtool pkg-config cmake csmith libcsmith-dev file)
+  # zlib1g-dev: tcl8.6 must find the system zlib, else it compiles its bundled copy (which record refuses)
+  local base=(build-essential dpkg-dev bear python3 autoconf automake libtool pkg-config cmake file zlib1g-dev)
   local miss=()
   for p in "${base[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || miss+=("$p"); done
   if [ ${#miss[@]} -gt 0 ]; then
@@ -153,7 +154,8 @@ run_recipe() {
   [ "${DEVSUITE_BUILD_ONLY:-0}" = 1 ] && return 0
 
   # record units and link; generate the workload; baseline run at -O2
-  rm -rf "$out"; mkdir -p "$out/work"
+  # a fresh program folder, except the object cache (keyed by directory, arguments and source state)
+  mkdir -p "$out"; find "$out" -mindepth 1 -maxdepth 1 ! -name .objcache -exec rm -rf {} +; mkdir -p "$out/work"
   local version; version=$(ls "$pdir"/*.dsc 2>/dev/null | head -1 | sed -E 's/.*_([^_]+)\.dsc$/\1/')
   [ -n "$version" ] || version="${PKG_VERSION:-n/a}"
   if [ -n "$WORKLOAD" ]; then

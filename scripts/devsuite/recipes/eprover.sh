@@ -1,0 +1,10 @@
+PKG=eprover
+DEPS="picosat"
+KIND=theorem-prover
+BUILD_SYSTEM=configure+make
+CONFIGURE='./configure'
+BUILD='make -j1 rebuild'
+BINARY=PROVER/eprover
+WORKLOAD='$PY $GEN tptp-php --holes 6 > input.p'
+ARGS='--auto -s --proof-object input.p'
+NOTE='E theorem prover on the pigeon-hole problem (7 pigeons, 6 holes); the system libpicosat is linked, not compiled by us'

@@ -44,7 +44,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                 BeforeApply = FaultInjection.For(settings.FaultInjectionFunction),
             };
         }
-        string configuration = $"policy {policyIdentity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; fault {settings.FaultInjectionFunction}";
+        string? variantModel = VariantModelPath(cwd);
+        string variantIdentity = variantModel is null ? "none" : Inference.ScoringModel.Sha256Of(variantModel);
+        string configuration = $"policy {policyIdentity}; variants {variantIdentity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; "
+            + $"fault {settings.FaultInjectionFunction}";
         UnitCache? cache = settings.Cache ? new UnitCache(new ContentCache(settings.CacheDirectory, settings.CacheSize), configuration) : null;
 
         string work = WorkDirectory();
@@ -60,19 +63,26 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             Console.Error.Write(compiled.Compiler.StandardError);
             double gccSeconds = clock.Elapsed.TotalSeconds;
 
-            UnitReport? report;
-            string? fallbackObject;
-            try
+            // The cache is keyed on GCC's assembly with the user's flags: a hit gives the final object whatever variant
+            // and rewrites made it, without choosing or compiling anything again.
+            var key = cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc);
+            var report = key is { } k ? cache!.TryRestore(k, unit, unit.Files.Object, out _) : null;
+            string? fallbackObject = null;
+            if (report is null)
             {
-                report = OptimizeWithin(builder, unit, Options, cache, out fallbackObject);
+                try
+                {
+                    report = BuildWithin(builder, unit, Options, variantModel, out fallbackObject);
+                }
+                catch (Inference.PolicyLoadException e)
+                {
+                    log.Write(LauncherCode.PolicyUnavailable, e.Message);
+                    return null;
+                }
+                if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
+                if (key is { } storeKey && fallbackObject is null) cache!.Save(storeKey, unit, unit.Files.Object, report);
             }
-            catch (Inference.PolicyLoadException e)
-            {
-                log.Write(LauncherCode.PolicyUnavailable, e.Message);
-                return null;
-            }
-            if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-            string chosen = report.Status == UnitStatus.FellBack ? fallbackObject ?? unit.Files.Object : unit.Files.OptimizedObject;
+            string chosen = fallbackObject ?? unit.Files.OptimizedObject;
             string target = Path.GetFullPath(invocation.Object);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             string temp = Outputs.TempFor(target);
@@ -82,12 +92,13 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             string gccObject = fallbackObject ?? unit.Files.Object;
             var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
                 report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
-                cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc).Hex, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
+                key?.Hex, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
             new UnitRecordStore(settings.ReportDirectory).Write(record);
+            string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
             if (report.Status == UnitStatus.FellBack)
                 log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
             else
-                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){(report.FromCache ? " (cache)" : "")}, "
+                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){variant}{(report.FromCache ? " (cache)" : "")}, "
                     + $"{clock.Elapsed.TotalSeconds:F3} s (gcc -S {gccSeconds:F3} s, engine {report.OptimizerSeconds:F3} s)");
             return 0;
         }
@@ -98,15 +109,37 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         }
     }
 
+    /// <summary>The variant model to use, or null (base everywhere): <c>variants</c> = default (when the package ships one), base, or a path.</summary>
+    private string? VariantModelPath(string cwd)
+    {
+        string v = settings.Variants.Trim();
+        if (v is "base" or "none") return null;
+        string path = v is "" or "default" ? Variants.VariantPolicy.DefaultModelPath : Path.GetFullPath(Path.Combine(cwd, v));
+        return File.Exists(path) ? path : null;
+    }
+
     /// <summary>
-    /// The engine's run on the unit, bounded by the timeout. Past it, GCC's object is assembled apart (the engine's
-    /// thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does not
-    /// assemble.
+    /// The unit's variant chosen and compiled, then the engine's optimization of it, bounded by the timeout. GCC's object
+    /// with the user's flags is made too (replay puts it back). Past the timeout, GCC's object is assembled apart (the
+    /// engine's thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does
+    /// not assemble.
     /// </summary>
-    private UnitReport? OptimizeWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, UnitCache? cache, out string? fallbackObject)
+    private UnitReport? BuildWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, string? variantModel, out string? fallbackObject)
     {
         fallbackObject = null;
-        var run = Task.Run(() => builder.Optimize(unit, options, cache));
+        var run = Task.Run(() =>
+        {
+            Variants.VariantDecision? decision = null;
+            if (variantModel is not null)
+            {
+                var policy = Variants.VariantPolicy.Load(variantModel); // never disposed, like the rewrite policy
+                decision = builder.ChooseVariant(unit, new VariantOptions(Variants.VariantObjective.Speed, policy, null));
+            }
+            var report = builder.Optimize(unit, options, null, decision);
+            if (!File.Exists(unit.Files.Object) && !builder.AssembleGccObject(unit).Succeeded)
+                throw new GccObjectException(unit.Source, new ProcessResult(1, "", "GCC's object cannot be made", TimeSpan.Zero, false));
+            return report;
+        });
         try
         {
             if (run.Wait(settings.Timeout)) return run.Result;

@@ -32,6 +32,7 @@ internal static class LauncherCommands
         Console.Out.WriteLine($"config file: {s.ConfigFile ?? "(none)"}");
         Console.Out.WriteLine($"optimize    = {s.Optimize.ToString().ToLowerInvariant()}");
         Console.Out.WriteLine($"policy      = {s.Policy}");
+        Console.Out.WriteLine($"variants    = {s.Variants}");
         Console.Out.WriteLine($"cache       = {s.Cache.ToString().ToLowerInvariant()}");
         Console.Out.WriteLine($"cache_dir   = {s.CacheDirectory}");
         Console.Out.WriteLine($"cache_size  = {s.CacheSize}");

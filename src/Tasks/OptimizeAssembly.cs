@@ -23,6 +23,12 @@ public sealed class OptimizeAssembly : CompilerLlmTask
     public bool ValidateWithSmt { get; set; }
     public string? FaultInjectionFunction { get; set; }
     public int MaxParallelism { get; set; }
+    /// <summary>CompilerLlmCache: use the content cache of optimized units (true, false or empty: true).</summary>
+    public string? Cache { get; set; }
+    /// <summary>CompilerLlmCacheDirectory (empty: the launcher's default, shared with it).</summary>
+    public string? CacheDirectory { get; set; }
+    /// <summary>CompilerLlmCacheSize: the cap (K, M, G suffixes; empty: 2G).</summary>
+    public string? CacheSize { get; set; }
 
     [Output] public ITaskItem[] Optimized { get; private set; } = [];
 
@@ -38,6 +44,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
         // Diagnostics of loading the policy were reported by CheckEnvironment (the first user in this node).
         var policy = PolicyCache.GetOrLoad(BuildEngine, request, []);
         var options = PolicySelection.ToOptions(policy, ValidateWithSmt, FaultInjectionFunction);
+        var cache = CacheOf(policy);
         var builder = new UnitBuilder(new Gcc(ToolchainOptions.Default with { Compiler = Compiler }, ProjectDirectory));
 
         var units = UnitItem.From(TranslationUnits);
@@ -48,7 +55,7 @@ public sealed class OptimizeAssembly : CompilerLlmTask
             new ParallelOptions { MaxDegreeOfParallelism = CompileTranslationUnits.Parallelism(MaxParallelism) }, i =>
             {
                 results[i] = [];
-                done[i] = OptimizeOne(builder, units[i], options, results[i]);
+                done[i] = OptimizeOne(builder, units[i], options, cache, results[i]);
             });
         foreach (var r in results) Report(r);
         Optimized = [.. units.Where((_, i) => done[i]).Select(u => u.Item)];
@@ -67,13 +74,24 @@ public sealed class OptimizeAssembly : CompilerLlmTask
             && (!File.Exists(stampFile) || File.GetLastWriteTimeUtc(stampFile) <= written);
     }
 
-    private bool OptimizeOne(UnitBuilder builder, UnitItem unit, OptimizerOptions options, List<PendingDiagnostic> diagnostics)
+    /// <summary>The content cache, shared with the launcher and other builds (null when CompilerLlmCache is false).</summary>
+    private UnitCache? CacheOf(LoadedPolicy policy)
+    {
+        if ((Cache ?? "").Trim().Equals("false", StringComparison.OrdinalIgnoreCase)) return null;
+        string dir = string.IsNullOrWhiteSpace(CacheDirectory) ? UnitCache.DefaultDirectory() : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory.Trim()));
+        long size = CompilerLLM.Caching.ContentCache.ParseSize(CacheSize) ?? (2L << 30);
+        // The variant was chosen by the compile step: the key is on the assembly the optimizer starts from.
+        return new UnitCache(new CompilerLLM.Caching.ContentCache(dir, size),
+            UnitCache.ConfigurationOf(policy.Identity, "chosen", ValidateWithSmt, FaultInjectionFunction));
+    }
+
+    private bool OptimizeOne(UnitBuilder builder, UnitItem unit, OptimizerOptions options, UnitCache? cache, List<PendingDiagnostic> diagnostics)
     {
         if (IsUpToDate(unit, OptimizeStampFile)) return false;
         UnitReport report;
         try
         {
-            report = builder.Optimize(unit.Unit, options, variant: UnitBuilder.ReadDecision(unit.Files));
+            report = builder.Optimize(unit.Unit, options, cache, UnitBuilder.ReadDecision(unit.Files));
         }
         catch (ToolNotFoundException e)
         {

@@ -88,7 +88,11 @@ public sealed class PackageFixture : IDisposable
             ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
             ["MSBUILDDISABLENODEREUSE"] = "1",
         };
-        if (isolated) env["NUGET_PACKAGES"] = Packages;
+        if (isolated)
+        {
+            env["NUGET_PACKAGES"] = Packages;
+            env["COMPILERLLM_CACHE_DIR"] = Path.Combine(Root, "unit-cache"); // the content cache of these builds, not the user's
+        }
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
             string key = (string)e.Key;

@@ -129,3 +129,30 @@ public sealed class VariantTests(PackageFixture fixture)
             .Where(l => l.StartsWith(".text", StringComparison.Ordinal))
             .Sum(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture));
 }
+
+/// <summary>The package's content cache: a clean rebuild takes every optimized unit from it, byte for byte.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class CacheTests(PackageFixture fixture)
+{
+    [Fact]
+    public void A_clean_rebuild_takes_every_optimized_unit_from_the_cache()
+    {
+        var p = new TestProject(fixture, "cache-rebuild");
+        Programs.WriteSources(p);
+        p.WriteProject("<CompilerLlmOptimize>true</CompilerLlmOptimize>\n<CompilerLlmTestCommand>$(NativeOutputPath)</CompilerLlmTestCommand>\n"
+            + "<CompilerLlmCacheDirectory>cache</CompilerLlmCacheDirectory>", Programs.Items);
+        var first = p.BuildSucceeding("-c", "Release");
+        string obj = p.IntermediateDirectory();
+        var objects = Programs.Files.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(obj, Path.ChangeExtension(f, ".opt.o"))));
+        Assert.True(Directory.Exists(Path.Combine(p.Directory, "cache")));
+
+        Directory.Delete(obj, recursive: true);
+        var second = p.BuildSucceeding("-c", "Release");
+        Assert.Equal(Assert.Single(first.Lines("CLLM5001")).Split("optimizer")[0], Assert.Single(second.Lines("CLLM5001")).Split("optimizer")[0]);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(obj, "report.json")));
+        var units = report.RootElement.GetProperty("units").EnumerateArray().ToList();
+        Assert.Equal(3, units.Count);
+        Assert.All(units, u => Assert.True(u.GetProperty("fromCache").GetBoolean()));
+        foreach (var (file, bytes) in objects) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(obj, Path.ChangeExtension(file, ".opt.o"))));
+    }
+}

@@ -46,8 +46,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         }
         string? variantModel = VariantModelPath(cwd);
         string variantIdentity = variantModel is null ? "none" : Inference.ScoringModel.Sha256Of(variantModel);
-        string configuration = $"policy {policyIdentity}; variants {variantIdentity}; validate {(settings.ValidateWithSmt ? "smt" : "none")}; "
-            + $"fault {settings.FaultInjectionFunction}";
+        string configuration = UnitCache.ConfigurationOf(policyIdentity, variantIdentity, settings.ValidateWithSmt, settings.FaultInjectionFunction);
         UnitCache? cache = settings.Cache ? new UnitCache(new ContentCache(settings.CacheDirectory, settings.CacheSize), configuration) : null;
 
         string work = WorkDirectory();

@@ -51,12 +51,7 @@ public sealed record LauncherSettings
     /// <summary>The file the settings were read from, if any.</summary>
     public string? ConfigFile { get; init; }
 
-    private static string DefaultCacheDirectory()
-    {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string home = Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath();
-        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "compilerllm");
-    }
+    private static string DefaultCacheDirectory() => Pipeline.UnitCache.DefaultDirectory();
 
     private static string DefaultConfigFile()
     {
@@ -121,7 +116,7 @@ public sealed record LauncherSettings
             case "cache_dir":
                 return value.Length == 0 ? this : this with { CacheDirectory = ExpandHome(value) };
             case "cache_size":
-                if (ParseSize(value) is { } size) return this with { CacheSize = size };
+                if (Caching.ContentCache.ParseSize(value) is { } size) return this with { CacheSize = size };
                 problems.Add(new SettingProblem(where, $"cache_size '{value}' is not a size (e.g. 500M, 2G)"));
                 return this;
             case "report_dir":
@@ -157,16 +152,6 @@ public sealed record LauncherSettings
                 problems.Add(new SettingProblem(where, $"'{value}' is not true or false"));
                 return null;
         }
-    }
-
-    /// <summary>A size with an optional K, M or G suffix (powers of 1024).</summary>
-    public static long? ParseSize(string text)
-    {
-        text = text.Trim();
-        if (text.Length == 0) return null;
-        long unit = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, 'T' => 1L << 40, _ => 1 };
-        string number = unit == 1 ? text : text[..^1];
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0 ? (long)(n * unit) : null;
     }
 
     private static string ExpandHome(string path) =>

@@ -50,6 +50,16 @@ public sealed class ContentCache
 
     public long MaxBytes { get; }
 
+    /// <summary>A size with an optional K, M, G or T suffix (powers of 1024); null for anything else or nothing.</summary>
+    public static long? ParseSize(string? text)
+    {
+        text = (text ?? "").Trim();
+        if (text.Length == 0) return null;
+        long unit = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, 'T' => 1L << 40, _ => 1 };
+        string number = unit == 1 ? text : text[..^1];
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0 ? (long)(n * unit) : null;
+    }
+
     private string EntryPath(CacheKey key) => Path.Combine(Directory, key.Bucket.ToString(), key.Hex);
 
     private string TemporaryRoot => Path.Combine(Directory, "tmp");

@@ -19,6 +19,22 @@ public sealed class UnitCache(ContentCache store, string configuration)
 
     public ContentCache Store { get; } = store;
 
+    /// <summary>
+    /// The configuration text every front writes the same way (so the MSBuild package and the launcher share entries):
+    /// the rewrite policy's identity, the variant model's (or "none"), validation, and a test-only fault.
+    /// </summary>
+    public static string ConfigurationOf(string policyIdentity, string variantIdentity, bool validateWithSmt, string? faultFunction) =>
+        $"policy {policyIdentity}; variants {variantIdentity}; validate {(validateWithSmt ? "smt" : "none")}; fault {faultFunction?.Trim()}";
+
+    /// <summary>The default cache directory: <c>$COMPILERLLM_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/compilerllm</c>, else <c>~/.cache/compilerllm</c>.</summary>
+    public static string DefaultDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("COMPILERLLM_CACHE_DIR") is { Length: > 0 } dir) return dir;
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string home = Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath();
+        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "compilerllm");
+    }
+
     public string Configuration { get; } = configuration;
 
     /// <summary>The key of a unit whose GCC assembly is <paramref name="assemblyText"/>, built by <paramref name="gcc"/>.</summary>

@@ -49,8 +49,8 @@ xxhash | xxhash   | make      |                                                 
 '
 # Packages the builds need beyond gcc/make (Debian names), and the fault-injection target: project and function.
 build_packages=(cmake autoconf automake libtool libonig-dev python3)
-fault_project=xxhash
-fault_function=XXH64_digest
+fault_project=lz4
+fault_function=LZ4_decompress_safe
 
 field() { # field NAME INDEX
   awk -F'|' -v n="$1" -v i="$2" '{gsub(/^[ \t]+|[ \t]+$/, "", $1)} $1 == n {v = $i; gsub(/^[ \t]+|[ \t]+$/, "", v); print v}' <<<"$projects_table"
@@ -216,7 +216,7 @@ load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 check_mode() {
   local names=("$@") failed_any=0 name rows=()
   export COMPILERLLM_CACHE_DIR="$base/cache" COMPILERLLM_LOG_FILE="$base/logs/compilerllm.log"
-  if [ -z "${KEEP_CACHE:-}" ]; then compilerllm-cc --clear-cache >/dev/null; fi
+  if [ -z "${KEEP_CACHE:-}" ]; then compilerllm-cc --clear-cache >/dev/null; : >"$COMPILERLLM_LOG_FILE"; fi
   echo "launcher-projects: $(compilerllm-cc --show-config | grep -E '^(policy|variants|cache_dir) ' | tr -s ' ' | paste -sd';' -)"
   for name in "${names[@]}"; do
     fetch "$name"
@@ -269,7 +269,7 @@ fault_mode() {
   compilerllm-cc --report "$dir" | sed 's/^/   /'
   local tests rc=0
   tests=$(test_step "$name" "$dir" launcher 2>/dev/null) || rc=$?
-  echo "   1. the project's tests on the faulty build: $tests (passed failed skipped total), exit $rc"
+  echo "   1. the project's tests on the faulty build: $(counts "$tests"), exit $rc"
   if [ $rc -eq 0 ]; then echo "   the fault is not observable by the tests (no rewrite in $function, or not exercised): choose another function" >&2; return 1; fi
   echo "   2. compilerllm-cc --replay --build \"$(build_command "$name" launcher)\" --test \"$(test_command "$name")\""
   local replay_out replay_rc=0
@@ -277,17 +277,23 @@ fault_mode() {
   echo "$replay_out" | sed 's/^/      /'
   local culprits; culprits=$(grep -c 'replay: culprit' <<<"$replay_out" || true)
   rc=0; tests=$(test_step "$name" "$dir" launcher 2>/dev/null) || rc=$?
-  echo "   3. the project's tests on the build after replay: $tests (passed failed skipped total), exit $rc"
+  echo "   3. the project's tests on the build after replay: $(counts "$tests"), exit $rc"
   compilerllm-cc --report "$dir" | sed 's/^/   /'
-  # Which unit defines the function: the culprit named by replay must be that one.
-  local defining; defining=$(grep -l "^[A-Za-z_].*[ *]$function *(" -r "$(source_dir "$name")" --include='*.c' --include='*.h' 2>/dev/null | head -3 | xargs -r -n1 basename | paste -sd, -)
-  echo "   (the function is defined in: ${defining:-?})"
-  if [ $replay_rc -eq 0 ] && [ "$culprits" -ge 1 ] && [ $rc -eq 0 ]; then
-    echo "fault injection: caught; $culprits culprit unit(s) fell back to GCC's object; the rebuilt project passes its tests"
+  # The culprit replay names must be the unit that defines the function.
+  local defining culprit_sources
+  defining=$(grep -l "^[A-Za-z_].*[ *]$function *(" -r "$(source_dir "$name")" --include='*.c' 2>/dev/null | xargs -r -n1 basename | sort -u | paste -sd' ' -)
+  culprit_sources=$(sed -n 's/.*replay: culprit .* (\(.*\)); GCC.*/\1/p' <<<"$replay_out" | xargs -r -n1 basename | sort -u | paste -sd' ' -)
+  echo "   $function is defined in: ${defining:-?}; replay's culprit(s): ${culprit_sources:-none}"
+  local expected=no c
+  for c in $culprit_sources; do [[ " $defining " == *" $c "* ]] && expected=yes; done
+  if [ $replay_rc -eq 0 ] && [ "$culprits" -ge 1 ] && [ "$expected" = yes ] && [ $rc -eq 0 ]; then
+    echo "fault injection: caught; replay bisected to the unit defining $function ($culprit_sources), which fell back to GCC's object; the rebuilt project passes its tests"
   else
-    echo "fault injection: NOT handled (replay exit $replay_rc, $culprits culprit(s), tests exit $rc)"; return 1
+    echo "fault injection: NOT handled (replay exit $replay_rc, $culprits culprit(s): ${culprit_sources:-none}, expected one of: ${defining:-?}; tests exit $rc)"; return 1
   fi
 }
+
+counts() { local p f s t; read -r p f s t <<<"$1"; echo "$p passed, $f failed, $s skipped of $t"; }
 
 # ---------------------------------------------------------------------------------------------------------------
 # --time: per round, the three modes in a rotating order (plain, cold, warm; then cold, warm, plain; …), each a

@@ -17,9 +17,13 @@ public sealed partial class UnitBuilder
     public VariantDecision ChooseVariant(TranslationUnit unit, VariantOptions options)
     {
         var decision = options.Objective == VariantObjective.Size ? SmallestVariant(unit) : PredictedVariant(unit, options);
-        Outputs.WriteTextIfDifferent(unit.Files.Decision, JsonSerializer.Serialize(decision, PipelineJson.Default.VariantDecision));
+        WriteDecision(unit.Files, decision);
         return decision;
     }
+
+    /// <summary>Writes a unit's decision (only when it changes, so what depends on it stays up to date).</summary>
+    public static void WriteDecision(UnitFiles files, VariantDecision decision) =>
+        Outputs.WriteTextIfDifferent(files.Decision, JsonSerializer.Serialize(decision, PipelineJson.Default.VariantDecision));
 
     /// <summary>The decision a compile step left for the unit, or null (none, or unreadable).</summary>
     public static VariantDecision? ReadDecision(UnitFiles files)

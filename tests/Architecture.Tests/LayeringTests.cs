@@ -30,6 +30,7 @@ public sealed class LayeringTests
         ["CompilerLLM.Caching"] = [],
         ["CompilerLLM.Cost"] = [],
         ["CompilerLLM.Inference.OnnxRuntime"] = [],
+        ["CompilerLLM.Timing"] = [],
         ["CompilerLLM.Analysis"] = ["CompilerLLM.Assembly"],
         ["CompilerLLM.Verification"] = ["CompilerLLM.Analysis", "CompilerLLM.Assembly"],
         ["CompilerLLM.Rewriting"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Verification"],

@@ -1,12 +1,20 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using CompilerLLM.Toolchain;
+namespace CompilerLLM.Toolchain;
 
-namespace CompilerLLM.Lab.Measurement;
-
-/// <summary>One timed run: wall and CPU time of the measured program alone, and how it ended.</summary>
-public readonly record struct TimedRun(double WallSeconds, double CpuSeconds, int ExitCode);
+/// <summary>
+/// One timed run: wall and CPU time of the measured program alone (CPU: user + system of the program and of every
+/// process it waited for, as <c>wait4</c> reports it, so a wrapper script's children count), and how it ended.
+/// </summary>
+public readonly record struct TimedRun(double WallSeconds, double CpuSeconds, int ExitCode)
+{
+    /// <summary>
+    /// The run waited for the core: its wall time exceeds its CPU time by more than <paramref name="slack"/> (a
+    /// fraction) plus 5 ms, so another process was scheduled on the core and the wall time measures the neighbours.
+    /// </summary>
+    public bool WaitedForCore(double slack) => WallSeconds > CpuSeconds * (1 + slack) + 0.005;
+}
 
 /// <summary>
 /// Times single runs of a program pinned to one core. A tiny C helper (compiled once with gcc, cached in
@@ -95,8 +103,9 @@ public static class PinnedRunner
     /// <summary>Runs <paramref name="executable"/> once on <paramref name="core"/> and times it.</summary>
     /// <param name="padding">Bytes of extra environment (moves the stack).</param>
     /// <param name="stdinFile">A file for standard input, or null for <c>/dev/null</c>.</param>
+    /// <param name="environment">Variables set (or removed, when null) on top of ours, before the padding is added.</param>
     public static TimedRun Run(string executable, IReadOnlyList<string> args, string? stdinFile, string? workingDirectory,
-        int core, int padding, TimeSpan timeout)
+        int core, int padding, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         string runner = Runner();
         // argv[0] is the same short name for every binary, so paths of different lengths do not shift the stack.
@@ -106,7 +115,7 @@ public static class PinnedRunner
         ProcessResult r;
         try
         {
-            r = ProcessRunner.Run(new ProcessSpec("taskset", argv) { WorkingDirectory = workingDirectory, Timeout = timeout });
+            r = ProcessRunner.Run(new ProcessSpec("taskset", argv) { WorkingDirectory = workingDirectory, Timeout = timeout, Environment = environment });
         }
         catch (ToolNotFoundException)
         {

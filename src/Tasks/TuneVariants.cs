@@ -81,7 +81,7 @@ public sealed class TuneVariants : CompilerLlmTask
         }
         for (int i = 0; i < units.Length; i++) UnitBuilder.WriteDecision(units[i].Files, result.Decisions[i]);
         TuneRecord.Append(RecordsDirectory, result.Records);
-        Outputs.WriteTextIfDifferent(SummaryFile, JsonSerializer.Serialize(result.Summary, TuneJson.Default.TuneSummary));
+        Outputs.WriteTextIfDifferent(SummaryFile, JsonSerializer.Serialize(result.Summary, ReportJson.Default.TuneSummary));
         File.SetLastWriteTimeUtc(SummaryFile, DateTime.UtcNow);
 
         var summary = result.Summary;
@@ -111,8 +111,3 @@ public sealed class TuneVariants : CompilerLlmTask
         return new TuneCache(new CompilerLLM.Caching.ContentCache(dir, size), Path.Combine(WorkDirectory, "cache-tmp"));
     }
 }
-
-/// <summary>Source-generated JSON of tune.json.</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(TuneSummary))]
-internal sealed partial class TuneJson : System.Text.Json.Serialization.JsonSerializerContext;

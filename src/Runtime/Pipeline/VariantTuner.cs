@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CompilerLLM.Assembly;
 using CompilerLLM.Caching;
+using CompilerLLM.Timing;
 using CompilerLLM.Toolchain;
 using CompilerLLM.Variants;
 
@@ -116,6 +117,8 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
                 if (benchmarkFailure is not null) break;
             }
             var measured = new List<MeasuredVariant>();
+            var timed = new List<(CompileVariant Variant, string[] Objects)>();
+            var current = Enumerable.Range(0, n).Select(Current).ToArray();
             foreach (var c in candidates[i])
             {
                 if (objects[i][c.Name] is not { } candidateObject)
@@ -128,13 +131,26 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
                     measured.Add(new MeasuredVariant(c.Name, 1, 1, 1, 0, TuneVerdict.Identical));
                     continue;
                 }
-                var current = Enumerable.Range(0, n).Select(Current).ToArray();
                 var trial = current.ToArray();
                 trial[i] = candidateObject;
-                var t = timer.Compare(current, trial);
-                measured.Add(t.Failure is not null
-                    ? new MeasuredVariant(c.Name, null, null, null, t.Rounds, TuneVerdict.BenchmarkFailed, t.Failure)
-                    : new MeasuredVariant(c.Name, t.Speedup, t.Low, t.High, t.Rounds, VerdictOf(t)));
+                // One plain run first: a candidate whose program does not link or whose benchmark fails is not timed.
+                if (timer.Check(trial) is { } broken)
+                {
+                    measured.Add(new MeasuredVariant(c.Name, null, null, null, 0, TuneVerdict.BenchmarkFailed, broken));
+                    continue;
+                }
+                timed.Add((c, trial));
+            }
+            if (timed.Count > 0)
+            {
+                var results = timer.Compare(current, [.. timed.Select(t => (IReadOnlyList<string>)t.Objects)]);
+                for (int k = 0; k < timed.Count; k++)
+                {
+                    var t = results[k];
+                    measured.Add(t.Failure is not null
+                        ? new MeasuredVariant(timed[k].Variant.Name, null, null, null, t.Rounds, TuneVerdict.BenchmarkFailed, t.Failure)
+                        : new MeasuredVariant(timed[k].Variant.Name, t.Speedup, t.Low, t.High, t.Rounds, VerdictOf(t)));
+                }
             }
             var best = measured.Where(m => m.Verdict == TuneVerdict.Faster).OrderByDescending(m => m.Low).ThenBy(m => m.Variant, StringComparer.Ordinal).FirstOrDefault();
             var marked = measured.Select(m => m.Verdict == TuneVerdict.Faster && m != best ? m with { Verdict = TuneVerdict.FasterNotBest } : m).ToList();
@@ -161,12 +177,13 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
         return new TuneResult(decisions, records, summary, [.. culprits.Select(i => units[i].Unit.Source)], clock.Elapsed);
     }
 
-    private TuneVerdict VerdictOf(TimedComparison t)
+    /// <summary>The timing protocol's own verdict (one definition of "beyond the noise margin").</summary>
+    private TuneVerdict VerdictOf(TimedComparison t) => TimingStatistics.Verdict(t.Speedup, t.Low, t.High, options.Margin) switch
     {
-        if (t.Low > 1 + options.Margin && t.Speedup > 1 + options.Margin) return TuneVerdict.Faster;
-        if (t.High < 1) return TuneVerdict.Slower;
-        return TuneVerdict.NotClear;
-    }
+        TimingVerdict.Faster => TuneVerdict.Faster,
+        TimingVerdict.Slower => TuneVerdict.Slower,
+        _ => TuneVerdict.NotClear,
+    };
 
     /// <summary>The units worth measuring, hottest first: by profile share (above <see cref="TuneOptions.MinimumShare"/>) when there is a profile, else in order.</summary>
     private List<int> HotUnits(VariantDecision[] decisions, ProfileSet? profile)

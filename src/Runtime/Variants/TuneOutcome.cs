@@ -12,10 +12,10 @@ public enum TuneVerdict : byte
     /// <summary>Faster beyond the margin, but a better candidate of the same unit was taken.</summary>
     [JsonStringEnumMemberName("faster-not-best")]
     FasterNotBest,
-    /// <summary>The interval reaches down to 1 + margin or below: no change that the measurement can vouch for.</summary>
+    /// <summary>Neither faster nor slower beyond the margin: no change that the measurement can vouch for.</summary>
     [JsonStringEnumMemberName("not-clear")]
     NotClear,
-    /// <summary>The whole interval lies below 1: slower.</summary>
+    /// <summary>The median and the whole interval lie below 1 − margin: slower.</summary>
     [JsonStringEnumMemberName("slower")]
     Slower,
     /// <summary>GCC produced the same object as the current assignment's: nothing to measure.</summary>

@@ -41,7 +41,6 @@ public sealed class TuneVariants : CompilerLlmTask
     public string? Objective { get; set; }
     public string? ProfileWorkload { get; set; }
     public string? ProfileDirectory { get; set; }
-    public string? ProfileStampFile { get; set; }
     public string? Cache { get; set; }
     public string? CacheDirectory { get; set; }
     public string? CacheSize { get; set; }
@@ -64,8 +63,10 @@ public sealed class TuneVariants : CompilerLlmTask
         var gcc = new Gcc(ToolchainOptions.Default with { Compiler = Compiler }, ProjectDirectory);
         var builder = new UnitBuilder(gcc);
         var profile = !string.IsNullOrEmpty(ProfileDirectory) && Directory.Exists(ProfileDirectory) ? new ProfileSet(ProfileDirectory) : null;
+        // The profile is not keyed by its bytes (GCC stamps every profile build anew): it is a function of the program and
+        // the workload, and both are in the key (the workload through the variant identity), as is whether there is one.
         string configuration = VariantSelection.Identity(model, objective, ProfileWorkload)
-            + "\nprofile " + (profile is not null && File.Exists(ProfileStampFile) ? File.ReadAllText(ProfileStampFile!) : "none")
+            + "\nprofile " + (profile is null ? "none" : "from the workload")
             + "\ntest-variant " + (injection is null ? "none" : injection.Variant.Name + " " + string.Join(' ', injection.Variant.Flags));
         var tuneUnits = units.Select(u => new TuneUnit(u.Unit, UnitBuilder.ReadDecision(u.Files) ?? VariantDecision.Base(null))).ToList();
         var timer = new BenchmarkTimer(gcc, options);

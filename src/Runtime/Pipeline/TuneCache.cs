@@ -8,7 +8,8 @@ namespace CompilerLLM.Pipeline;
 /// Tune decisions in the <see cref="ContentCache"/>. A unit's decision depends on the whole program (its time is the
 /// program's), so the key covers every unit's GCC assembly and arguments, the tools, the link, the variant assignment
 /// of the rest of the program when the unit was measured, the candidates (names and flags), the benchmark and test
-/// commands, the protocol's rounds and margin, the variant model and the profile: the next build of the same program
+/// commands, the protocol's rounds and margin, the variant model and the profile's workload (the profile is a function of
+/// the program and the workload; its files are not keyed by their bytes, which GCC stamps anew on every profile build): the next build of the same program
 /// takes the decision without running the benchmark.
 /// </summary>
 public sealed class TuneCache(ContentCache store, string temporaryDirectory)

@@ -102,12 +102,13 @@ public sealed class TuneTests(PackageFixture fixture)
         foreach (var r in records.Where(r => r.Rounds > 0))
         {
             Assert.Equal(3, r.Rounds);
-            Assert.True(r.Low <= r.Speedup && r.Speedup <= r.High, $"{r.Variant}: {r.Speedup} not in [{r.Low}, {r.High}]");
+            Assert.True(r.Low <= r.Ratio && r.Ratio <= r.High, $"{r.Variant}: {r.Ratio} not in [{r.Low}, {r.High}]");
+            Assert.Equal(3, r.LogRatios.Count);
         }
         // -O0 of the kernel loop is several times slower: measured so, and not taken.
         var slow = records.Single(r => r.Variant == "slow");
         Assert.Equal(TuneVerdict.Slower, slow.Verdict);
-        Assert.True(slow.High < 1, $"-O0 measured {slow.Speedup} [{slow.Low}, {slow.High}]");
+        Assert.True(slow.High < 1, $"-O0 measured {slow.Ratio} [{slow.Low}, {slow.High}]");
         Assert.False(slow.Taken);
         var kernel = Decision(p, Kernel);
         Assert.NotEqual("slow", kernel.Variant);
@@ -202,7 +203,7 @@ public sealed class TuneTests(PackageFixture fixture)
         var record = Records(p).Single(r => r.Variant == "broken");
         Assert.Equal(TuneVerdict.TestDiffers, record.Verdict);
         Assert.False(record.Taken);
-        Assert.True(record.Low > 1.02, $"measured {record.Speedup} [{record.Low}, {record.High}]");
+        Assert.True(record.Low > 1.02, $"measured {record.Ratio} [{record.Low}, {record.High}]");
         Assert.Equal("unroll", Decision(p, Kernel).Variant);
         Assert.Equal(TuneVerdict.TestDiffers, Decision(p, Kernel).Tuning!.Measured.Single(m => m.Variant == "broken").Verdict);
         string summary = Assert.Single(build.Lines("CLLM5001"));

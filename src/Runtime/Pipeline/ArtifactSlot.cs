@@ -24,7 +24,12 @@ public sealed class ArtifactSlot : IDisposable
     public string Path { get; }
 
     /// <summary>Puts a candidate program (or library) where the commands expect the artifact.</summary>
-    public void Place(string candidate) => File.Copy(candidate, Path, overwrite: true);
+    public void Place(string candidate)
+    {
+        // A new file each time: never writing through a hard link or into a program that may still be mapped.
+        File.Delete(Path);
+        File.Copy(candidate, Path);
+    }
 
     public void Dispose()
     {

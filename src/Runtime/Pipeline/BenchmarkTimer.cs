@@ -6,20 +6,12 @@ namespace CompilerLLM.Pipeline;
 /// <summary>
 /// The project's benchmark command under the engine's timing protocol (<see cref="InterleavedTiming"/>): every
 /// assignment is a <see cref="RelinkedBuild"/>, relinked each round under the round's layout (link order, code padding,
-/// environment padding), and each run is the benchmark command with that round's program standing at the artifact's path.
-/// The command runs through a small wrapper that links the round's program there first (<c>ln -f</c>, a copy when
-/// that cannot be done): its cost is in every run of every build alike, a constant that dilutes a ratio by well under
-/// 1% for benchmarks of a tenth of a second or more. Every timed run must exit 0.
+/// environment padding), and before each run (outside the timed region) the round's program is copied to the artifact's
+/// path, where the command expects it. A run is the command through <c>/bin/sh</c>, exactly as a plain run of it
+/// would be (the command is the script the protocol runs). Every timed run must exit 0.
 /// </summary>
 public sealed class BenchmarkTimer(Gcc gcc, TuneOptions options) : IAssignmentTimer
 {
-    private const string Wrapper = """
-        # CompilerLLM tune mode: the round's program ($1) stands where the benchmark expects the artifact, then the benchmark runs.
-        ln -f "$1" "$COMPILERLLM_TUNE_ARTIFACT" 2>/dev/null || cp -f "$1" "$COMPILERLLM_TUNE_ARTIFACT" || exit 126
-        exec /bin/sh -c "$COMPILERLLM_TUNE_BENCHMARK"
-
-        """;
-
     private readonly TimingOptions _timing = new() { Rounds = options.Rounds, NoiseMargin = options.Margin, RunTimeout = options.Timeout };
     private int _runs;
 
@@ -31,9 +23,14 @@ public sealed class BenchmarkTimer(Gcc gcc, TuneOptions options) : IAssignmentTi
     private IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
     {
         ["COMPILERLLM_ARTIFACT"] = Artifact,
-        ["COMPILERLLM_TUNE_ARTIFACT"] = Artifact,
-        ["COMPILERLLM_TUNE_BENCHMARK"] = options.BenchmarkCommand,
     };
+
+    /// <summary>Replaces the artifact by a new file (never writing through a link or into a program that may still be mapped).</summary>
+    private void Place(string program)
+    {
+        File.Delete(Artifact);
+        File.Copy(program, Artifact);
+    }
 
     public string? Check(IReadOnlyList<string> objects)
     {
@@ -41,7 +38,7 @@ public sealed class BenchmarkTimer(Gcc gcc, TuneOptions options) : IAssignmentTi
         Directory.CreateDirectory(options.WorkDirectory);
         var linked = gcc.Link(options.Kind, objects, output, options.LinkFlags);
         if (!linked.Succeeded) return "the program does not link: " + UnitBuilder.FirstErrorLine(linked.StandardError);
-        File.Copy(output, Artifact, overwrite: true);
+        Place(output);
         _runs++;
         var run = UserProgram.RunShell(options.BenchmarkCommand, options.WorkingDirectory, options.Timeout, Environment);
         if (run.TimedOut) return $"it did not finish within {options.Timeout.TotalSeconds:0} s";
@@ -50,19 +47,20 @@ public sealed class BenchmarkTimer(Gcc gcc, TuneOptions options) : IAssignmentTi
 
     public IReadOnlyList<TimedComparison> Compare(IReadOnlyList<string> current, IReadOnlyList<IReadOnlyList<string>> candidates)
     {
-        string wrapper = Path.Combine(options.WorkDirectory, "tune-benchmark.sh");
+        // The command is the script: /bin/sh SCRIPT EXE runs it as /bin/sh -c would (the program's path in $1 is not used).
+        string script = Path.Combine(options.WorkDirectory, "tune-benchmark.sh");
         Directory.CreateDirectory(options.WorkDirectory);
-        File.WriteAllText(wrapper, Wrapper);
+        File.WriteAllText(script, options.BenchmarkCommand + "\n");
         IReadOnlyList<string> linkFlags = options.Kind == NativeOutputKind.SharedLibrary ? ["-shared", .. options.LinkFlags] : options.LinkFlags;
         var builds = new List<TimedBuild> { new RelinkedBuild("current", LinkCommand.Of(current, linkFlags, options.WorkingDirectory)) };
         builds.AddRange(candidates.Select((c, i) => new RelinkedBuild($"candidate{i + 1}", LinkCommand.Of(c, linkFlags, options.WorkingDirectory))));
-        var workload = new TimedWorkload(wrapper, [], null, options.WorkingDirectory, Environment, ExpectedExitCode: 0);
+        var workload = new TimedWorkload(script, [], null, options.WorkingDirectory, Environment, ExpectedExitCode: 0) { BeforeRun = Place };
         var protocol = new InterleavedTiming(gcc, _timing);
         try
         {
             var outcome = protocol.Measure(builds, workload, Path.Combine(options.WorkDirectory, "timing"));
             _runs += outcome.Rounds.Sum(r => r.Attempts.Sum()) + _timing.WarmupRuns * builds.Count;
-            return [.. outcome.Builds.Skip(1).Select(b => new TimedComparison(b.Ratio, b.Low, b.High, outcome.Rounds.Count))];
+            return [.. outcome.Builds.Skip(1).Select(b => new TimedComparison(b.Ratio, b.Low, b.High, outcome.Rounds.Count, b.LogRatios))];
         }
         catch (TimingRunException e)
         {

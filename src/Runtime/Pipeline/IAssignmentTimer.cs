@@ -22,9 +22,9 @@ public interface IAssignmentTimer
 
 /// <summary>
 /// One comparison: the speedup (current time over candidate time; above 1 the candidate is faster) as the protocol
-/// reports it, with its 95% interval; or why it could not be measured.
+/// reports it, with its 95% interval and the per-round log ratios behind it; or why it could not be measured.
 /// </summary>
-public sealed record TimedComparison(double Speedup, double Low, double High, int Rounds, string? Failure = null)
+public sealed record TimedComparison(double Speedup, double Low, double High, int Rounds, IReadOnlyList<double> LogRatios, string? Failure = null)
 {
-    public static TimedComparison Failed(string why, int rounds = 0) => new(double.NaN, double.NaN, double.NaN, rounds, why);
+    public static TimedComparison Failed(string why, int rounds = 0) => new(double.NaN, double.NaN, double.NaN, rounds, [], why);
 }

@@ -18,9 +18,10 @@ namespace CompilerLLM.Pipeline;
 /// <param name="Current">The variant the unit had during the measurement (its zero-shot choice).</param>
 /// <param name="Variant">The candidate.</param>
 /// <param name="Flags">The candidate's options.</param>
-/// <param name="Speedup">The current assignment's time over the candidate's (null when not timed).</param>
+/// <param name="Ratio">The current assignment's time over the candidate's (above 1: the candidate is faster; null when not timed), as the timing protocol reports it.</param>
 /// <param name="Low">The 95% interval's lower end.</param>
 /// <param name="High">Its upper end.</param>
+/// <param name="LogRatios">The per-round log ratios behind it (the names and meanings of the lab's variant dataset, docs/variants.md).</param>
 /// <param name="Rounds">Rounds of the timing protocol.</param>
 /// <param name="Margin">The noise margin the verdict was made with.</param>
 /// <param name="Verdict">What tune mode concluded.</param>
@@ -28,7 +29,7 @@ namespace CompilerLLM.Pipeline;
 /// <param name="Benchmark">The benchmark command.</param>
 public sealed record TuneRecord(
     int Schema, string Program, string Unit, int FeatureVersion, IReadOnlyList<float> Features, double? ProfileShare,
-    string Current, string Variant, IReadOnlyList<string> Flags, double? Speedup, double? Low, double? High, int Rounds, double Margin,
+    string Current, string Variant, IReadOnlyList<string> Flags, double? Ratio, double? Low, double? High, IReadOnlyList<double> LogRatios, int Rounds, double Margin,
     TuneVerdict Verdict, bool Taken, string Benchmark)
 {
     public const int CurrentSchema = 1;

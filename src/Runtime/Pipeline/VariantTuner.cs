@@ -149,7 +149,7 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
                     var t = results[k];
                     measured.Add(t.Failure is not null
                         ? new MeasuredVariant(timed[k].Variant.Name, null, null, null, t.Rounds, TuneVerdict.BenchmarkFailed, t.Failure)
-                        : new MeasuredVariant(timed[k].Variant.Name, t.Speedup, t.Low, t.High, t.Rounds, VerdictOf(t)));
+                        : new MeasuredVariant(timed[k].Variant.Name, t.Speedup, t.Low, t.High, t.Rounds, VerdictOf(t)) { LogRatios = t.LogRatios });
                 }
             }
             var best = measured.Where(m => m.Verdict == TuneVerdict.Faster).OrderByDescending(m => m.Low).ThenBy(m => m.Variant, StringComparer.Ordinal).FirstOrDefault();
@@ -281,7 +281,7 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
         {
             var flags = Find(m.Variant)?.Flags ?? [];
             yield return new TuneRecord(TuneRecord.CurrentSchema, program, unit.Source, VariantFeatures.Version, features, share, outcome.ZeroShot, m.Variant,
-                flags, m.Speedup, m.Low, m.High, m.Rounds, options.Margin, m.Verdict, m.Variant == outcome.Chosen, options.BenchmarkCommand);
+                flags, m.Speedup, m.Low, m.High, m.LogRatios, m.Rounds, options.Margin, m.Verdict, m.Variant == outcome.Chosen, options.BenchmarkCommand);
         }
     }
 }

@@ -14,6 +14,13 @@ namespace CompilerLLM.Timing;
 public sealed record TimedWorkload(string? Wrapper, IReadOnlyList<string> Arguments, string? StandardInputFile = null,
     string? WorkingDirectory = null, IReadOnlyDictionary<string, string?>? Environment = null, int? ExpectedExitCode = null)
 {
+    /// <summary>
+    /// Called with the build's executable before each of its runs, outside the timed region: tune mode puts the round's
+    /// program where the project's benchmark command expects the artifact (a copy made inside the run would time a
+    /// process start with every run). Null: nothing to do.
+    /// </summary>
+    public Action<string>? BeforeRun { get; init; }
+
     /// <summary>The program itself, with arguments, no input, in the current directory.</summary>
     public static TimedWorkload Direct(IReadOnlyList<string> arguments, string? stdin = null, string? workingDirectory = null) =>
         new(null, arguments, stdin, workingDirectory);

@@ -42,7 +42,11 @@ public enum TuneVerdict : byte
 /// <param name="Rounds">Rounds of the timing protocol behind it (0: not timed).</param>
 /// <param name="Verdict">What tune mode made of it.</param>
 /// <param name="Detail">GCC's, the linker's or the benchmark's words when it failed.</param>
-public sealed record MeasuredVariant(string Variant, double? Speedup, double? Low, double? High, int Rounds, TuneVerdict Verdict, string? Detail = null);
+public sealed record MeasuredVariant(string Variant, double? Speedup, double? Low, double? High, int Rounds, TuneVerdict Verdict, string? Detail = null)
+{
+    /// <summary>The timing protocol's per-round log ratios (current over candidate), in round order; empty when not timed.</summary>
+    public IReadOnlyList<double> LogRatios { get; init; } = [];
+}
 
 /// <summary>
 /// Tune mode's decision for one unit: the zero-shot choice it started from, the variant it ends with, and every

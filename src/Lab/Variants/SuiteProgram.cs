@@ -75,6 +75,9 @@ public sealed record SuiteProgram(
         };
     }
 
+    /// <summary>Bytes of the units' sources (a measure of compile time; headers not counted).</summary>
+    public long SourceBytes() => Units.Sum(u => new FileInfo(Path.Combine(u.Directory, u.Source)) is { Exists: true } f ? f.Length : 0);
+
     /// <summary>The indexes in <see cref="LinkArguments"/> of the units' objects, in unit order.</summary>
     public IReadOnlyList<int> ObjectPositions()
     {

@@ -109,6 +109,25 @@ public sealed class VariantHarnessTests : IDisposable
     }
 
     [Fact]
+    public void AssignmentsAreBuiltPerUnitAndTimedAgainstBase()
+    {
+        var programs = SuiteProgram.Discover(Suite(), w => Assert.Fail(w));
+        string file = _temp.File("assignments.json");
+        File.WriteAllText(file, """
+            { "schema": "compilerllm.variant-assignments/1",
+              "methods": { "kernel-unrolled": { "demo": { "lib/kernel.c": "unroll" } },
+                           "kernel-pgo": { "demo": { "lib/kernel.c": "pgo", "app/main.c": "unroll" } },
+                           "other-program": { "absent": { "x.c": "unroll" } } } }
+            """);
+        var log = new List<string>();
+        var results = Harness(log).MeasureAssignments(programs, AssignmentFile.Read(file), _temp.File("results.json"));
+        var p = Assert.Single(results.Programs);
+        Assert.Equal(["kernel-pgo", "kernel-unrolled"], p.Methods.Keys.Order());
+        Assert.All(p.Methods.Values, m => Assert.Equal(3, m.LogRatios.Count));
+        Assert.Equal(AssignmentResults.SchemaName, AssignmentResults.TryRead(_temp.File("results.json"))!.Schema);
+    }
+
+    [Fact]
     public void AProgramWhoseBaseDoesNotGiveTheExpectedOutputIsLeftOut()
     {
         var programs = SuiteProgram.Discover(Suite(expected: "not what it prints\n"), w => Assert.Fail(w));

@@ -109,9 +109,9 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
         {
             run = workload.Wrapper is { } wrapper
                 ? PinnedRunner.Run("/bin/sh", [Path.GetFullPath(wrapper), executable, .. workload.Arguments], workload.StandardInputFile,
-                    workload.WorkingDirectory, core, padding, Options.RunTimeout, workload.Environment)
+                    workload.WorkingDirectory, core, padding, Options.RunTimeout, workload.Environment, Options.Niceness)
                 : PinnedRunner.Run(executable, workload.Arguments, workload.StandardInputFile, workload.WorkingDirectory, core, padding,
-                    Options.RunTimeout, workload.Environment);
+                    Options.RunTimeout, workload.Environment, Options.Niceness);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {

@@ -51,27 +51,30 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
     {
         var previous = VariantDataset.TryRead(output);
         var records = previous?.Programs.ToList() ?? [];
-        var done = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var byName = records.ToDictionary(r => r.Name, StringComparer.Ordinal);
         double loadStart = previous?.Machine.LoadAverageStart ?? InterleavedTiming.LoadAverage();
         string started = previous?.Machine.Date ?? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        if (done.Count > 0) log($"resuming: {done.Count} programs already in {output}");
+        if (byName.Count > 0) log($"resuming: {byName.Count} programs already in {output}");
         var dataset = Dataset(records, loadStart, started);
         int index = 0;
         foreach (var program in programs)
         {
             index++;
-            if (done.Contains(program.Name)) continue;
+            var earlier = byName.GetValueOrDefault(program.Name);
+            var missing = earlier is null ? options.Variants
+                : [.. options.Variants.Where(v => v != VariantTable.Base && !earlier.Variants.ContainsKey(v.Name) && earlier.Failed?.ContainsKey(v.Name) != true)];
+            if (missing.Count == 0) continue;
             if (options.StopAfter is { } stop && DateTime.UtcNow > stop)
             {
                 log($"stopping before {program.Name}: past {stop:HH:mm} UTC");
                 break;
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            log($"[{index}/{programs.Count}] {program.Name}: {program.Units.Count} units");
+            log($"[{index}/{programs.Count}] {program.Name}: {program.Units.Count} units" + (earlier is null ? "" : $", adding {string.Join(", ", missing.Select(v => v.Name))}"));
             ProgramRecord? record;
             try
             {
-                record = MeasureProgram(program);
+                record = earlier is null ? MeasureProgram(program) : MeasureProgram(program, [VariantTable.Base, .. missing], measureAa: false) is { } added ? Merge(earlier, added) : null;
             }
             catch (Exception e) when (e is TimingRunException or IOException or InvalidOperationException)
             {
@@ -79,7 +82,9 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
                 record = null;
             }
             if (record is null) continue;
+            if (earlier is not null) records.Remove(earlier);
             records.Add(record);
+            byName[record.Name] = record;
             dataset = Dataset(records, loadStart, started);
             Save(dataset, output);
             log($"  {program.Name}: " + string.Join("  ", record.Variants.Where(v => v.Key != VariantTable.Base.Name).Select(v =>
@@ -112,8 +117,29 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
             noise, records);
     }
 
+    /// <summary>
+    /// An earlier record with variants measured later added: each ratio is against the base timed in the same run as
+    /// the variant; the units' features stay, their estimates gain the new variants.
+    /// </summary>
+    private static ProgramRecord Merge(ProgramRecord earlier, ProgramRecord added)
+    {
+        var variants = new Dictionary<string, VariantMeasurement>(earlier.Variants, StringComparer.Ordinal);
+        foreach (var (name, m) in added.Variants) if (name != VariantTable.Base.Name) variants[name] = m;
+        var failed = new Dictionary<string, string>(earlier.Failed ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (name, why) in added.Failed ?? new Dictionary<string, string>()) failed[name] = why;
+        var units = earlier.Units.Select((u, i) =>
+        {
+            var estimates = new Dictionary<string, double>(u.EstimatedCycles, StringComparer.Ordinal);
+            if (i < added.Units.Count) foreach (var (name, c) in added.Units[i].EstimatedCycles) estimates.TryAdd(name, c);
+            return u with { EstimatedCycles = estimates };
+        }).ToList();
+        return earlier with { Units = units, Variants = variants, Failed = failed.Count == 0 ? null : failed };
+    }
+
     /// <summary>One program's record, or null when base itself cannot be built or checked.</summary>
-    public ProgramRecord? MeasureProgram(SuiteProgram program)
+    public ProgramRecord? MeasureProgram(SuiteProgram program) => MeasureProgram(program, options.Variants, options.MeasureAa);
+
+    private ProgramRecord? MeasureProgram(SuiteProgram program, IReadOnlyList<CompileVariant> variantsToMeasure, bool measureAa)
     {
         string work = WorkOf(program);
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -124,13 +150,13 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
             return null;
         }
         ProfileSet? profile = null;
-        if (options.Variants.Any(v => v.NeedsProfile))
+        if (variantsToMeasure.Any(v => v.NeedsProfile))
         {
             (profile, string? why) = _compiler.Profile(program, work, exe => RunWorkload(program, exe));
             if (why is not null) log($"  {program.Name}: no profile: {why}");
         }
         var builds = new List<(CompileVariant Variant, CompiledUnit[] Units)> { (VariantTable.Base, baseUnits) };
-        foreach (var variant in options.Variants.Where(v => v != VariantTable.Base))
+        foreach (var variant in variantsToMeasure.Where(v => v != VariantTable.Base))
         {
             var (units, failure) = _compiler.CompileAll(program, work, variant, profile);
             if (units is null) failed[variant.Name] = failure ?? "failed";
@@ -152,7 +178,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         foreach (var f in failed) log($"  {program.Name}: {f.Key} left out: {f.Value}");
 
         var timed = checkedBuilds.Select(b => (TimedBuild)new RelinkedBuild(b.Variant.Name, LinkOf(program, b.Units))).ToList();
-        if (options.MeasureAa) timed.Add(new RelinkedBuild("base-copy", LinkOf(program, baseUnits)));
+        if (measureAa) timed.Add(new RelinkedBuild("base-copy", LinkOf(program, baseUnits)));
         var outcome = new InterleavedTiming(new Gcc(toolchain), options.Timing).Measure(timed, Workload(program), Path.Combine(work, "timing"));
 
         var measurements = new Dictionary<string, VariantMeasurement>(StringComparer.Ordinal);
@@ -160,7 +186,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
             measurements[variant.Name] = Measurement(outcome[variant.Name], units.Sum(u => UnitBuilder.CodeBytes(u.Object)));
         return new ProgramRecord(program.Name, program.Package, Units(program, work, checkedBuilds, profile), measurements)
         {
-            Aa = options.MeasureAa ? Measurement(outcome["base-copy"], measurements[VariantTable.Base.Name].TextBytes) : null,
+            Aa = measureAa ? Measurement(outcome["base-copy"], measurements[VariantTable.Base.Name].TextBytes) : null,
             BaseSeconds = outcome[VariantTable.Base.Name].MedianSeconds,
             LoadAverage = [outcome.LoadAverageStart, outcome.LoadAverageEnd],
             Failed = failed.Count == 0 ? null : failed,

@@ -106,6 +106,18 @@ public sealed class VariantHarnessTests : IDisposable
         var resumed = Harness(again).Measure(programs, output);
         Assert.Contains(again, l => l.StartsWith("resuming: 1 programs", StringComparison.Ordinal));
         Assert.Equal(p.Variants["unroll"].LogRatios, Assert.Single(resumed.Programs).Variants["unroll"].LogRatios);
+
+        // A later run with another variant adds it to the record (timed against base in its own run) and keeps the rest.
+        var more = new VariantHarness(ToolchainOptions.Default, new VariantHarnessOptions
+        {
+            Variants = [VariantTable.Base, VariantTable.Find("novec")!], Timing = new TimingOptions { Rounds = 3 }, CacheDirectory = _temp.File("cache"),
+        }, _ => { });
+        var merged = Assert.Single(more.Measure(programs, output).Programs);
+        Assert.Equal(["base", "novec", "pgo", "unroll"], merged.Variants.Keys.Order());
+        Assert.Equal(p.Variants["unroll"].LogRatios, merged.Variants["unroll"].LogRatios);
+        Assert.Equal(p.Aa!.LogRatios, merged.Aa!.LogRatios);
+        Assert.All(merged.Units, u => Assert.Equal(["base", "novec", "pgo", "unroll"], u.EstimatedCycles.Keys.Order()));
+        Assert.Equal(p.Units.Select(u => u.Features), merged.Units.Select(u => u.Features));
     }
 
     [Fact]

@@ -118,14 +118,16 @@ public static class PinnedRunner
     /// <param name="niceness">The program's niceness (−20 … 19; 0 keeps ours), given to a session and scheduler autogroup of
     /// its own (niceness alone ranks only within a session). On a loaded machine a negative one keeps the pinned core's
     /// other tasks from preempting the program every few milliseconds (needs root; ignored otherwise).</param>
+    /// <param name="argv0">The program's <c>argv[0]</c>: one short name for every binary compared, so paths of different
+    /// lengths do not shift the stack; some programs act on their name (gunzip, untoast), so it is the program's own.</param>
     public static TimedRun Run(string executable, IReadOnlyList<string> args, string? stdinFile, string? workingDirectory,
-        int core, int padding, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, int niceness = 0)
+        int core, int padding, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, int niceness = 0,
+        string argv0 = "program")
     {
         string runner = Runner();
-        // argv[0] is the same short name for every binary, so paths of different lengths do not shift the stack.
         var argv = new List<string> { "-c", core.ToString(CultureInfo.InvariantCulture), runner,
             padding.ToString(CultureInfo.InvariantCulture), stdinFile ?? "-", niceness.ToString(CultureInfo.InvariantCulture),
-            Path.GetFullPath(executable), "program" };
+            Path.GetFullPath(executable), argv0 };
         argv.AddRange(args);
         ProcessResult r;
         try

@@ -64,16 +64,21 @@ public sealed record SuiteProgram(
         string stdin = Optional(workload, "stdin"), wrapper = Optional(workload, "wrapper");
         var expected = root.GetProperty("expected");
         double timeout = workload.TryGetProperty("timeout_seconds", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : 60;
+        string name = root.GetProperty("name").GetString()!;
         return new SuiteProgram(
-            root.GetProperty("name").GetString()!, Optional(root, "package"), dir, units, Strings(link.GetProperty("arguments")),
+            name, Optional(root, "package"), dir, units, Strings(link.GetProperty("arguments")),
             At(link.GetProperty("directory").GetString()!), At(workload.GetProperty("directory").GetString()!), Strings(workload.GetProperty("args")),
             stdin.Length == 0 ? null : At(stdin), wrapper.Length == 0 ? null : At(wrapper), env, TimeSpan.FromSeconds(timeout),
             At(expected.GetProperty("stdout").GetString()!), expected.TryGetProperty("exit_code", out var x) ? x.GetInt32() : 0)
         {
+            ProgramName = Path.GetFileName(link.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.String ? output.GetString()! : name),
             BaselineCpuSeconds = root.TryGetProperty("baseline", out var b) && b.ValueKind == JsonValueKind.Object
                 && b.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.PositiveInfinity,
         };
     }
+
+    /// <summary>The program's file name as the build made it (the link's output): some programs act on their name.</summary>
+    public string ProgramName { get; init; } = "program";
 
     /// <summary>Bytes of the units' sources (a measure of compile time; headers not counted).</summary>
     public long SourceBytes() => Units.Sum(u => new FileInfo(Path.Combine(u.Directory, u.Source)) is { Exists: true } f ? f.Length : 0);

@@ -116,7 +116,8 @@ public sealed class VariantCompiler(ToolchainOptions toolchain, string cacheDire
             if (!r.Succeeded) failures[i] = $"{unit.Origin}: {UnitBuilder.FirstErrorLine(r.StandardError)}";
         });
         if (failures.FirstOrDefault(f => f is not null) is { } failure) return (null, "the instrumented compile failed: " + failure);
-        string exe = Path.Combine(work, "instrumented");
+        string exe = Path.Combine(work, "instrumented", program.ProgramName); // named as the build names it: some programs act on their name
+        Directory.CreateDirectory(Path.GetDirectoryName(exe)!);
         var link = new Gcc(toolchain, program.LinkDirectory).Invoke([.. LinkArguments(program, objects), .. baseFlags, "-fprofile-generate", "-o", exe]);
         if (!link.Succeeded) return (null, "the instrumented link failed: " + UnitBuilder.FirstErrorLine(link.StandardError));
         var run = runWorkload(exe);

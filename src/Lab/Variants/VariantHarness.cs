@@ -273,12 +273,16 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         new([.. VariantCompiler.LinkArguments(program, units.Select(u => u.Object).ToList()), .. options.BaseFlags], program.ObjectPositions(), program.LinkDirectory);
 
     private static TimedWorkload Workload(SuiteProgram program) =>
-        new(program.Wrapper, program.WorkloadArguments, program.StandardInput, program.WorkloadDirectory, program.Environment, program.ExpectedExitCode);
+        new(program.Wrapper, program.WorkloadArguments, program.StandardInput, program.WorkloadDirectory, program.Environment, program.ExpectedExitCode)
+        {
+            ProgramName = program.ProgramName,
+        };
 
     /// <summary>Links the build as the manifest says (no layout) and runs the workload once: null when output and exit code are the expected ones.</summary>
     private string? Check(SuiteProgram program, string work, string name, IReadOnlyList<CompiledUnit> units)
     {
-        string exe = Path.Combine(work, "check", name);
+        // Named as the build names it: some programs act on their name (gunzip, untoast).
+        string exe = Path.Combine(work, "check", name, program.ProgramName);
         Directory.CreateDirectory(Path.GetDirectoryName(exe)!);
         var link = LinkOf(program, units);
         var linked = new Gcc(toolchain, link.WorkingDirectory).Invoke([.. link.Arguments, "-o", exe]);

@@ -14,6 +14,12 @@ namespace CompilerLLM.Timing;
 public sealed record TimedWorkload(string? Wrapper, IReadOnlyList<string> Arguments, string? StandardInputFile = null,
     string? WorkingDirectory = null, IReadOnlyDictionary<string, string?>? Environment = null, int? ExpectedExitCode = null)
 {
+    /// <summary>
+    /// The program's file name in every run (relinked executables are written under it, and it is <c>argv[0]</c>): some
+    /// programs act on their name (<c>gunzip</c>, <c>untoast</c>), so it should be the name the workload expects.
+    /// </summary>
+    public string ProgramName { get; init; } = "program";
+
     /// <summary>The program itself, with arguments, no input, in the current directory.</summary>
     public static TimedWorkload Direct(IReadOnlyList<string> arguments, string? stdin = null, string? workingDirectory = null) =>
         new(null, arguments, stdin, workingDirectory);

@@ -21,8 +21,14 @@ public sealed class VariantHarnessTests : IDisposable
     private const string Main = """
         #include <stdio.h>
         #include <stdlib.h>
+        #include <string.h>
         unsigned kernel(unsigned n, unsigned seed);
-        int main(int argc, char **argv) { printf("%u\n", kernel((unsigned)atoi(argv[1]), 7)); return 0; }
+        int main(int argc, char **argv) {
+            const char *slash = strrchr(argv[0], '/');
+            if (strcmp(slash ? slash + 1 : argv[0], "demo") != 0) return 3; /* like gunzip or untoast: the name matters */
+            printf("%u\n", kernel((unsigned)atoi(argv[1]), 7));
+            return 0;
+        }
         """;
 
     private const string Kernel = """
@@ -45,7 +51,8 @@ public sealed class VariantHarnessTests : IDisposable
         File.WriteAllText(Path.Combine(program, "run.sh"), "\"$@\"; echo done\n");
         if (expected is null)
         {
-            string exe = _temp.File("reference");
+            Directory.CreateDirectory(_temp.File("reference"));
+            string exe = Path.Combine(_temp.File("reference"), "demo");
             var r = ProcessRunner.Run(new ProcessSpec("gcc", ["-O2", "-o", exe, Path.Combine(src, "app", "main.c"), Path.Combine(src, "lib", "kernel.c")]));
             Assert.True(r.Succeeded, r.StandardError);
             expected = UserProgram.Run(exe, ["20000000"]).StandardOutput + "done\n";

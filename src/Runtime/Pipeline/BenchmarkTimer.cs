@@ -54,7 +54,10 @@ public sealed class BenchmarkTimer(Gcc gcc, TuneOptions options) : IAssignmentTi
         IReadOnlyList<string> linkFlags = options.Kind == NativeOutputKind.SharedLibrary ? ["-shared", .. options.LinkFlags] : options.LinkFlags;
         var builds = new List<TimedBuild> { new RelinkedBuild("current", LinkCommand.Of(current, linkFlags, options.WorkingDirectory)) };
         builds.AddRange(candidates.Select((c, i) => new RelinkedBuild($"candidate{i + 1}", LinkCommand.Of(c, linkFlags, options.WorkingDirectory))));
-        var workload = new TimedWorkload(script, [], null, options.WorkingDirectory, Environment, ExpectedExitCode: 0) { BeforeRun = Place };
+        var workload = new TimedWorkload(script, [], null, options.WorkingDirectory, Environment, ExpectedExitCode: 0)
+        {
+            BeforeRun = Place, ProgramName = Path.GetFileName(Artifact),
+        };
         var protocol = new InterleavedTiming(gcc, _timing);
         try
         {

@@ -34,7 +34,7 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
         double loadStart = LoadAverage();
 
         // Warm-up: every build once under the first round's layout (links the first round's executables too).
-        var firstExecutables = Link(builds, plan[0], workDirectory);
+        var firstExecutables = Link(builds, plan[0], workDirectory, workload.ProgramName);
         for (int w = 0; w < Options.WarmupRuns; w++)
             foreach (int b in plan[0].RunOrder) Run(firstExecutables[b], workload, core, plan[0].EnvironmentPadding);
 
@@ -42,7 +42,7 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
         int disturbed = 0;
         foreach (var layout in plan)
         {
-            var executables = layout.Round == 0 ? firstExecutables : Link(builds, layout, workDirectory);
+            var executables = layout.Round == 0 ? firstExecutables : Link(builds, layout, workDirectory, workload.ProgramName);
             var runs = new TimedRun[builds.Count];
             var attempts = new int[builds.Count];
             foreach (int b in layout.RunOrder)
@@ -75,7 +75,7 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
 
     private double Seconds(in TimedRun run) => run.WaitedForCore(Options.DisturbedSlack) ? run.CpuSeconds : run.WallSeconds;
 
-    private string[] Link(IReadOnlyList<TimedBuild> builds, RoundLayout layout, string workDirectory)
+    private string[] Link(IReadOnlyList<TimedBuild> builds, RoundLayout layout, string workDirectory, string programName)
     {
         var executables = new string[builds.Count];
         string? padding = builds.Any(b => b is RelinkedBuild) ? CodePadding.ObjectFor(gcc, layout.TextPadding, Path.Combine(workDirectory, "padding")) : null;
@@ -88,7 +88,7 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
                     break;
                 case RelinkedBuild r:
                     // One name length for every build and round: argv[0]'s path is on the stack too.
-                    string exe = Path.Combine(Path.GetFullPath(workDirectory), string.Create(CultureInfo.InvariantCulture, $"b{b:D3}"), "program");
+                    string exe = Path.Combine(Path.GetFullPath(workDirectory), string.Create(CultureInfo.InvariantCulture, $"b{b:D3}"), programName);
                     Directory.CreateDirectory(Path.GetDirectoryName(exe)!);
                     var linked = new Gcc(gcc.Options, r.Link.WorkingDirectory).Invoke([.. r.Link.ArgumentsUnder(layout, padding), "-o", exe]);
                     if (!linked.Succeeded)
@@ -110,9 +110,9 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
         {
             run = workload.Wrapper is { } wrapper
                 ? PinnedRunner.Run("/bin/sh", [Path.GetFullPath(wrapper), executable, .. workload.Arguments], workload.StandardInputFile,
-                    workload.WorkingDirectory, core, padding, Options.RunTimeout, workload.Environment)
+                    workload.WorkingDirectory, core, padding, Options.RunTimeout, workload.Environment, Options.Niceness)
                 : PinnedRunner.Run(executable, workload.Arguments, workload.StandardInputFile, workload.WorkingDirectory, core, padding,
-                    Options.RunTimeout, workload.Environment);
+                    Options.RunTimeout, workload.Environment, Options.Niceness, workload.ProgramName);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {

@@ -21,6 +21,12 @@ public sealed record TimedWorkload(string? Wrapper, IReadOnlyList<string> Argume
     /// </summary>
     public Action<string>? BeforeRun { get; init; }
 
+    /// <summary>
+    /// The program's file name in every run (relinked executables are written under it, and it is <c>argv[0]</c>): some
+    /// programs act on their name (<c>gunzip</c>, <c>untoast</c>), so it should be the name the workload expects.
+    /// </summary>
+    public string ProgramName { get; init; } = "program";
+
     /// <summary>The program itself, with arguments, no input, in the current directory.</summary>
     public static TimedWorkload Direct(IReadOnlyList<string> arguments, string? stdin = null, string? workingDirectory = null) =>
         new(null, arguments, stdin, workingDirectory);

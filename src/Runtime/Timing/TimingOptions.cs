@@ -36,6 +36,13 @@ public sealed record TimingOptions
     /// <summary>Shuffle the program's objects in the link each round (moves functions and data relative to each other).</summary>
     public bool ShuffleLinkOrder { get; init; } = true;
 
+    /// <summary>
+    /// Niceness of the timed programs (−20 … 19; 0: ours). On a machine with many runnable tasks a negative niceness
+    /// keeps the pinned core's other tasks from preempting the measured program every few milliseconds (each preemption
+    /// costs it its caches, which shows in CPU time too). Needs root; silently not applied otherwise.
+    /// </summary>
+    public int Niceness { get; init; }
+
     /// <summary>Bounds one timed run.</summary>
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -103,6 +103,26 @@ public sealed class InterleavedTimingTests : IDisposable
         Assert.Single(outputs.Distinct());
     }
 
+    [Fact]
+    public void ANegativeNicenessIsGivenToTheProgramsOwnSchedulerGroupWhenPermitted()
+    {
+        // The probe exits with 0 only when both its own niceness and its autogroup's are -20.
+        const string Probe = """
+            #include <stdio.h>
+            #include <sys/resource.h>
+            int main(void) {
+                int group = 99; FILE *f = fopen("/proc/self/autogroup", "r");
+                if (f) { if (fscanf(f, "/autogroup-%*d nice %d", &group) != 1) group = 99; fclose(f); }
+                return getpriority(PRIO_PROCESS, 0) + 20 == 0 && group == -20 ? 0 : 1;
+            }
+            """;
+        string exe = _work.Link("probe", _work.Write("probe.c", Probe));
+        var run = PinnedRunner.Run(exe, [], null, null, 0, 0, TimeSpan.FromSeconds(30), null, niceness: -20);
+        bool root = Environment.UserName == "root";
+        Assert.Equal(root ? 0 : 1, run.ExitCode);
+        Assert.Equal(1, PinnedRunner.Run(exe, [], null, null, 0, 0, TimeSpan.FromSeconds(30)).ExitCode); // no niceness asked: ours
+    }
+
     /// <summary>The kernel with a busy loop of <paramref name="iterations"/> dec/jnz at its entry.</summary>
     private static string InjectBusyLoop(string assembly, int iterations)
     {

@@ -227,6 +227,8 @@ public sealed class VariantTuner(UnitBuilder builder, TuneOptions options, IAssi
         int n = units.Count;
         var changed = Enumerable.Range(0, n).Where(i => assignment[i] != zeroShot[i].Variant).ToList();
         if (changed.Count == 0 || string.IsNullOrWhiteSpace(options.TestCommand)) return [];
+        // Decisions from the cache were gated when they were made, on this very program and test command (both in the key).
+        if (changed.All(i => outcomes[i].FromCache)) return [];
         int runs = 0;
         ProgramOutcome? Run(string name, IReadOnlyList<string> objs)
         {

@@ -138,12 +138,15 @@ public sealed class VariantTunerTests : IDisposable
     {
         var units = Compiled();
         var timer = new ScriptedTimer(o => o == "kernel.tune.align32.o" ? (1.05, 1.03, 1.07) : (1.0, 0.98, 1.02));
-        var first = new VariantTuner(_builder, Options(), timer, Cache()).Tune(units, null, "model x");
+        var first = new VariantTuner(_builder, Options("bin/prog"), timer, Cache()).Tune(units, null, "model x");
         int timed = timer.Timed.Count;
+        Assert.Equal("align32", first.Decisions[0].Variant);
+        Assert.Equal(2, first.Summary.TestRuns); // the changed assignment was gated: GCC's build and the tuned one
 
         var again = new ScriptedTimer(_ => throw new InvalidOperationException("nothing should be timed"));
-        var second = new VariantTuner(_builder, Options(), again, Cache()).Tune(Compiled(), null, "model x");
+        var second = new VariantTuner(_builder, Options("bin/prog"), again, Cache()).Tune(Compiled(), null, "model x");
         Assert.Equal(0, again.Runs);
+        Assert.Equal(0, second.Summary.TestRuns); // gated when it was decided, on the same program and test command
         Assert.Empty(second.Records);
         Assert.Equal(first.Decisions.Select(d => d.Variant), second.Decisions.Select(d => d.Variant));
         Assert.All(second.Decisions, d => Assert.True(d.Tuning!.FromCache));
@@ -151,11 +154,11 @@ public sealed class VariantTunerTests : IDisposable
 
         // Another model, or a change to any unit of the program: measured again.
         var other = new ScriptedTimer(_ => (1.0, 0.98, 1.02));
-        new VariantTuner(_builder, Options(), other, Cache()).Tune(Compiled(), null, "model y");
+        new VariantTuner(_builder, Options("bin/prog"), other, Cache()).Tune(Compiled(), null, "model y");
         Assert.Equal(timed, other.Timed.Count);
         File.WriteAllText(_temp.File("main.c"), Main.Replace("kernel(10)", "kernel(11)"));
         var changed = new ScriptedTimer(_ => (1.0, 0.98, 1.02));
-        new VariantTuner(_builder, Options(), changed, Cache()).Tune(Compiled(), null, "model x");
+        new VariantTuner(_builder, Options("bin/prog"), changed, Cache()).Tune(Compiled(), null, "model x");
         Assert.Equal(timed, changed.Timed.Count); // the kernel's decision depends on the whole program
     }
 

@@ -191,6 +191,15 @@ public sealed class TuneTests(PackageFixture fixture)
         Assert.Contains("test replay: identical", summary);
         Assert.Contains("variants: 1 fast, 1 unroll", summary);
         Assert.Contains("tuned from unroll: measured", File.ReadAllText(Path.Combine(obj, "report.html")));
+
+        // Tune mode off: every unit chooses zero-shot again and the optimizer starts from that choice again.
+        var off = p.BuildSucceeding("-c", "Release", "-p:CompilerLlmTune=false");
+        Assert.False(off.Ran("CompilerLlmTune"));
+        Assert.Equal("unroll", Decision(p, Kernel).Variant);
+        Assert.Null(Decision(p, Kernel).Tuning);
+        string offSummary = Assert.Single(off.Lines("CLLM5001"));
+        Assert.Contains("variants: 2 unroll", offSummary);
+        Assert.DoesNotContain("tune:", offSummary);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed record UnitBenchmarkResult(
     int ModelledInstructions);
 
 /// <summary>
-/// Runs the engine's per-unit entry point (<see cref="UnitBuilder.Optimize(TranslationUnit, Func{OptimizerOptions}, UnitCache?, Variants.VariantDecision?)"/>,
+/// Runs the engine's per-unit entry point (<see cref="UnitBuilder.Optimize(TranslationUnit, Func{OptimizerOptions}, UnitCache?, CompilerLLM.Variants.VariantDecision?)"/>,
 /// as the launcher and the MSBuild tasks do, without a cache) on one assembly file, as if GCC had just written it: GCC's
 /// object is assembled by the entry point, the policy is loaded inside the timed run. The first run includes the
 /// JIT's work, as each launcher process does; later runs show the steady state of a long-lived MSBuild node.

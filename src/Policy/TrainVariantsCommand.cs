@@ -107,7 +107,8 @@ internal static class TrainVariantsCommand
 
         var zeroShot = results[0];
         var scores = new List<MethodScore>();
-        foreach (var v in VariantCorpus.Variants)
+        // Each variant everywhere, for the variants the dataset measured (base is the reference row).
+        foreach (var v in VariantCorpus.Variants.Where(v => programs.Any(p => double.IsFinite(p.LogRatio[VariantCorpus.IndexOf(v.Name)]))))
             scores.Add(VariantEvaluation.Score(v == VariantTable.Base ? "base (-O3)" : $"{v.Name} everywhere", programs, VariantMethods.Everywhere(programs, VariantCorpus.IndexOf(v.Name))));
         var costModel = VariantMethods.CostModel(programs);
         scores.Add(VariantEvaluation.Score("cost-model choice (argmin estimated cycles per unit)", programs, costModel));

@@ -11,8 +11,12 @@ namespace CompilerLLM.Training.Variants;
 /// <param name="Cycles">The engine's static cost estimate per variant index (NaN when missing).</param>
 public sealed record VariantUnit(string Source, float[] Features, double Weight, int[] Candidates, double[] Cycles)
 {
+    /// <summary>Units lighter than this are left on base while training: their choice moves the proxy by less than 0.1% of
+    /// the program's log ratio, and they would only add noise to the credit of the others (and rows to every pass).</summary>
+    public const double DecisionWeight = 1e-3;
+
     /// <summary>True when the choice matters to the reward: the unit carries weight and has something besides base.</summary>
-    public bool IsDecision => Weight > 0 && Candidates.Length > 1;
+    public bool IsDecision => Weight >= DecisionWeight && Candidates.Length > 1;
 }
 
 /// <summary>

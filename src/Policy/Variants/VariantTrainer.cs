@@ -93,9 +93,12 @@ public static class VariantTrainer
             config.WeightDecay, config.MaxGradientNorm, network.WeightDecayMask());
         var logits = new float[rows];
         var dLogits = new float[rows];
+        var behaviour = new float[rows];
         for (int step = 0; step < options.Steps; step++)
         {
-            float[] behaviour = network.Forward(features, rows);
+            // The first epoch's forward pass is the behaviour policy's (the parameters have not moved yet).
+            network.Forward(features, rows, logits);
+            logits.CopyTo(behaviour, 0);
             var batch = new List<CategoricalGroup>(programs.Count);
             double rewardSum = 0;
             for (int p = 0; p < programs.Count; p++)
@@ -124,7 +127,7 @@ public static class VariantTrainer
             LossTerms terms = default;
             for (int epoch = 0; epoch < config.EpochsPerBatch; epoch++)
             {
-                network.Forward(features, rows, logits);
+                if (epoch > 0) network.Forward(features, rows, logits);
                 terms = CategoricalGroupLoss.Compute(batch, advantages, behaviour, reference, logits, dLogits, config);
                 network.ZeroGradients();
                 network.Backward(dLogits);

@@ -16,14 +16,14 @@ internal static class SyntheticVariantDataset
 
     public static bool IsLoopy(int program) => program % 2 == 0;
 
-    public static VariantDataset Create(int programs, int units, int seed, bool shuffleRewards = false)
+    public static VariantDataset Create(int programs, int units, int seed, bool shuffleRewards = false, IReadOnlyList<string>? measured = null, int profileEvery = 3)
     {
         var rng = new Random(seed);
         var records = new List<ProgramRecord>();
         var measurements = new List<Dictionary<string, MeasurementRecord>>();
         for (int p = 0; p < programs; p++)
         {
-            bool loopy = IsLoopy(p), profiled = p % 3 == 0;
+            bool loopy = IsLoopy(p), profiled = p % profileEvery == 0;
             var unitRecords = new List<UnitRecord>();
             double[] shares = [.. Enumerable.Range(0, units).Select(_ => rng.NextDouble() + 0.05)];
             for (int u = 0; u < units; u++)
@@ -46,7 +46,7 @@ internal static class SyntheticVariantDataset
             var variants = new Dictionary<string, MeasurementRecord>();
             foreach (var v in VariantFeatures.Variants)
             {
-                if (v.NeedsProfile && !profiled) continue;
+                if ((v.NeedsProfile && !profiled) || (measured is not null && !measured.Contains(v.Name))) continue;
                 double log = v == VariantTable.Base ? 0
                     : v.Name == "unroll" && loopy ? 0.08 + 0.01 * rng.NextDouble()
                     : -0.02 - 0.02 * rng.NextDouble();
@@ -58,7 +58,7 @@ internal static class SyntheticVariantDataset
         if (shuffleRewards)
         {
             // A fixed derangement that pairs programs of different kinds where it can: program p gets p+1's measurements.
-            var shuffled = records.Select((r, p) => r with { Variants = Compatible(measurements[(p + 1) % programs], p % 3 == 0) }).ToList();
+            var shuffled = records.Select((r, p) => r with { Variants = Compatible(measurements[(p + 1) % programs], p % profileEvery == 0) }).ToList();
             records = shuffled;
         }
         return new VariantDataset
@@ -66,7 +66,7 @@ internal static class SyntheticVariantDataset
             SchemaName = VariantDataset.Schema,
             FeatureVersion = VariantFeatures.Version,
             UnitFeatureNames = VariantFeatures.UnitNames,
-            Variants = [.. VariantFeatures.Variants.Select(v => v.Name)],
+            Variants = measured ?? [.. VariantFeatures.Variants.Select(v => v.Name)],
             BaseFlags = "-O3",
             AaNoise = new NoiseRecord(0.011, 0.03),
             Programs = records,

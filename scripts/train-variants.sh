@@ -16,4 +16,4 @@ bash scripts/setup.sh >/dev/null
 dotnet build src/Policy -c Release -v q -nologo
 # shellcheck disable=SC2086 # TRAIN_VARIANTS_ARGS is a list of options
 dotnet src/Policy/bin/Release/net10.0/compilerllm-train.dll train-variants --dataset "$dataset" --out .cache/variants/train \
-  --model src/Runtime/Variants/Model/variants.onnx ${TRAIN_VARIANTS_ARGS:-}
+  --model src/Runtime/Variants/Model/variants.onnx ${TRAIN_VARIANTS_ARGS:---loo}

@@ -156,13 +156,16 @@ internal static class TrainVariantsCommand
         report.Append("intervals likewise from the variants' measured intervals. The harness measures assignments.json for the real numbers.\n\n");
         if (ablationRows.Count > 0) report.Append(AblationTable(ablationRows, s)).Append('\n');
         report.Append("## Proxy vs measured mixed assignments\n\n").Append(correlation).Append('\n');
-        report.Append("## Per program (proxy speedup)\n\n| program | units | oracle | zero-shot | cost model | unroll everywhere |\n|---|---:|---:|---:|---:|---:|\n");
-        var oracle = scores.Single(x => x.Name.StartsWith("oracle", StringComparison.Ordinal));
-        var zs = scores.Single(x => x.Name == mainName);
-        var cm = scores.Single(x => x.Name.StartsWith("cost-model", StringComparison.Ordinal));
-        var un = scores.Single(x => x.Name == "unroll everywhere");
+        report.Append(Composition(programs, zeroShot)).Append('\n');
+        // Per program: the ceiling, the policy, the cost model, then every measured variant everywhere.
+        var columns = new[] { scores.Single(x => x.Name.StartsWith("oracle", StringComparison.Ordinal)), scores.Single(x => x.Name == mainName),
+            scores.Single(x => x.Name.StartsWith("cost-model", StringComparison.Ordinal)) }.Concat(scores.Where(x => x.Name.EndsWith(" everywhere", StringComparison.Ordinal))).ToList();
+        string[] heads = ["oracle", "zero-shot", "cost model", .. columns.Skip(3).Select(c => c.Name)];
+        report.Append("## Per program (proxy speedup)\n\n| program | units | ").Append(string.Join(" | ", heads)).Append(" |\n|---|---:|")
+            .Append(string.Concat(heads.Select(_ => "---:|"))).Append('\n');
         for (int i = 0; i < programs.Count; i++)
-            report.Append(CultureInfo.InvariantCulture, $"| {programs[i].Name} | {programs[i].Units.Count} | {Math.Exp(oracle.PerProgram[i]):0.000} | {Math.Exp(zs.PerProgram[i]):0.000} | {Math.Exp(cm.PerProgram[i]):0.000} | {Math.Exp(un.PerProgram[i]):0.000} |\n");
+            report.Append(CultureInfo.InvariantCulture, $"| {programs[i].Name} | {programs[i].Units.Count} | ")
+                .Append(string.Join(" | ", columns.Select(c => Math.Exp(c.PerProgram[i]).ToString("0.000", CultureInfo.InvariantCulture)))).Append(" |\n");
         report.Append(CultureInfo.InvariantCulture, $"\nThe model trained on all programs: ONNX Runtime (through VariantPolicy) equals the trainer's forward pass on {rows} rows within {maxDifference:E1}.\n");
         File.WriteAllText(Path.Combine(s.Out, "report.md"), report.ToString());
         Console.WriteLine(report.ToString());
@@ -187,6 +190,17 @@ internal static class TrainVariantsCommand
     }
 
     private static string On(bool on) => on ? "on" : "off";
+
+    /// <summary>What the zero-shot policy chose, as shares of the programs' weight (each program counts once).</summary>
+    private static string Composition(IReadOnlyList<VariantProgram> programs, int[][] assignments)
+    {
+        var share = new double[VariantCorpus.Variants.Count];
+        for (int p = 0; p < programs.Count; p++)
+            for (int u = 0; u < programs[p].Units.Count; u++)
+                share[assignments[p][u]] += programs[p].Units[u].Weight / programs.Count;
+        return "Zero-shot choices, by share of the programs' weight: " + string.Join(", ", share.Select((w, j) => (w, j)).Where(x => x.w > 0)
+            .OrderByDescending(x => x.w).Select(x => string.Create(CultureInfo.InvariantCulture, $"{VariantCorpus.Variants[x.j].Name} {x.w:P0}"))) + ".\n";
+    }
 
     private static string AblationTable(List<(string Name, double[] Geomeans, double[] Slower)> rows, Settings s)
     {

@@ -181,7 +181,7 @@ internal static class TrainVariantsCommand
             Directory.CreateDirectory(dir);
             File.WriteAllBytes(s.Model, onnx);
             File.WriteAllText(Path.Combine(dir, "MODEL_CARD.md"), VariantModelCard.Write(corpus, s.Dataset, Sha256(s.Dataset), commandLine, protocol,
-                Convert.ToHexStringLower(SHA256.HashData(onnx)), Options(s, s.CrossGroup, s.Surprise, s.Seed), scores, ablationRows.Count > 0 ? AblationTable(ablationRows, s) : null,
+                Convert.ToHexStringLower(SHA256.HashData(onnx)), Options(s, s.CrossGroup, s.Surprise, s.Seed), final, scores, ablationRows.Count > 0 ? AblationTable(ablationRows, s) : null,
                 correlation, curve, maxDifference, rows, clock.Elapsed));
             Progress($"wrote the shipped model {s.Model} and its card");
         }

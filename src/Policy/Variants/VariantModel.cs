@@ -12,12 +12,30 @@ namespace CompilerLLM.Training.Variants;
 /// </summary>
 public sealed class VariantModel
 {
-    public VariantModel(Mlp network, FeatureScaler scaler, float margin)
+    /// <summary>What a variant the model never saw scores below any other: the engine offers every speed variant, and an
+    /// untrained one-hot column would otherwise get an arbitrary score.</summary>
+    public const float UnknownVariantPenalty = -1000f;
+
+    /// <param name="network">The MLP on standardized rows.</param>
+    /// <param name="scaler">The standardization of the training rows.</param>
+    /// <param name="margin">The decision margin.</param>
+    /// <param name="trained">Per variant index: whether the training rows held it (the others get <see cref="UnknownVariantPenalty"/>).</param>
+    public VariantModel(Mlp network, FeatureScaler scaler, float margin, bool[] trained)
     {
         Network = network;
         Scaler = scaler;
         Margin = margin;
+        Trained = trained;
+        Skip = new float[CompilerLLM.Variants.VariantFeatures.Width];
+        for (int j = 0; j < trained.Length; j++)
+            if (!trained[j]) Skip[CompilerLLM.Variants.VariantFeatures.UnitWidth + j] = UnknownVariantPenalty;
     }
+
+    /// <summary>Per variant index: whether the model was trained on rows of that variant.</summary>
+    public bool[] Trained { get; }
+
+    /// <summary>The linear term of the raw row added to the network's score (the penalty on untrained variants' one-hots).</summary>
+    private float[] Skip { get; }
 
     public Mlp Network { get; }
     public FeatureScaler Scaler { get; }
@@ -29,7 +47,16 @@ public sealed class VariantModel
     public static float[] Rows(VariantUnit unit) => VariantFeatures.Rows(unit.Features, [.. unit.Candidates.Select(j => VariantFeatures.Variants[j])]);
 
     /// <summary>The scores of a unit's candidates (the trainer's forward pass).</summary>
-    public float[] Scores(VariantUnit unit) => Network.Forward(Scaler.Apply(Rows(unit)), unit.Candidates.Length);
+    public float[] Scores(VariantUnit unit)
+    {
+        float[] rows = Rows(unit);
+        float[] scores = Network.Forward(Scaler.Apply(rows), unit.Candidates.Length);
+        int width = Skip.Length;
+        for (int r = 0; r < scores.Length; r++)
+            for (int k = 0; k < width; k++)
+                if (Skip[k] != 0) scores[r] += Skip[k] * rows[r * width + k];
+        return scores;
+    }
 
     /// <summary>The variant index chosen for a unit: the best score when it clears base's by the margin, else base.</summary>
     public int Choose(VariantUnit unit)
@@ -48,5 +75,6 @@ public sealed class VariantModel
     public byte[] ToOnnx(IReadOnlyDictionary<string, string>? extraMetadata = null) =>
         MlpOnnxWriter.Write(Scaler.Fold(Network.ExportWeights()), ModelContract.InputName, ModelContract.OutputName,
             VariantPolicy.Contract.Metadata(Margin, extraMetadata),
-            "CompilerLLM variant policy: per (unit, variant) row, a score; the engine takes the best when it clears base by the threshold (see MODEL_CARD.md)");
+            "CompilerLLM variant policy: per (unit, variant) row, a score; the engine takes the best when it clears base by the threshold (see MODEL_CARD.md)",
+            Skip);
 }

@@ -9,7 +9,7 @@ namespace CompilerLLM.Training.Variants;
 public static class VariantModelCard
 {
     public static string Write(VariantCorpus corpus, string datasetPath, string datasetSha, string command, string protocol, string modelSha,
-        VariantTrainingOptions options, IReadOnlyList<MethodScore> scores, string? ablation, string correlation,
+        VariantTrainingOptions options, VariantModel model, IReadOnlyList<MethodScore> scores, string? ablation, string correlation,
         IReadOnlyList<VariantCurvePoint> curve, double maxDifference, int rows, TimeSpan elapsed)
     {
         var d = corpus.Dataset;
@@ -20,6 +20,7 @@ public static class VariantModelCard
         sb.Append(CultureInfo.InvariantCulture, $"| architecture | MLP {VariantFeatures.Width} → {string.Join(" → ", options.Config.HiddenLayers)} ({options.Config.HiddenActivation}) → 1 score per (unit, variant) row; standardization folded into the first layer; ONNX Gemm, IR 8, opset 13 |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| feature schema | `{VariantPolicy.Contract.VersionKey}` = {VariantFeatures.Version}; {VariantFeatures.UnitWidth} unit features + one-hot of {VariantFeatures.Variants.Count} variants (names in the metadata) |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| decision | the best-scored candidate when its score exceeds base's by the threshold {options.Margin.ToString("R", CultureInfo.InvariantCulture)} (metadata `compilerllm.threshold`), else base |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| variants never measured | {(model.Trained.All(t => t) ? "none" : string.Join(", ", VariantFeatures.Variants.Where((_, j) => !model.Trained[j]).Select(v => v.Name)))}: their rows score {VariantModel.UnknownVariantPenalty} (a linear term on the one-hot added to the network's output), so the engine never chooses them |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| made by | `bash scripts/train-variants.sh` → `{command}` ({elapsed.TotalMinutes:F1} min on this 2-core machine) |\n\n");
         sb.Append("## Data\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"`{datasetPath}` (sha256 `{datasetSha}`, schema `{d.SchemaName}`): {programs.Count} programs, {programs.Sum(p => p.Units.Count)} units, base flags `{d.BaseFlags}`. ");

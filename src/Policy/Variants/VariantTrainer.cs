@@ -87,7 +87,12 @@ public static class VariantTrainer
 
         var network = new Mlp(width, config.HiddenLayers, config.HiddenActivation);
         network.Initialize(config.Seed, config.OutputInitScale);
-        var model = new VariantModel(network, scaler, options.Margin);
+        var trained = new bool[CompilerLLM.Variants.VariantFeatures.Variants.Count];
+        trained[0] = true;
+        for (int p = 0; p < programs.Count; p++)
+            foreach (int u in unitOf[p])
+                foreach (int j in programs[p].Units[u].Candidates) trained[j] = true;
+        var model = new VariantModel(network, scaler, options.Margin, trained);
         if (rows == 0) return model;
         var adam = new Adam(network.ParameterCount, config.LearningRate, config.Beta1, config.Beta2, config.AdamEpsilon,
             config.WeightDecay, config.MaxGradientNorm, network.WeightDecayMask());

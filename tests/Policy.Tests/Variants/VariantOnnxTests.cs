@@ -40,6 +40,29 @@ public sealed class VariantOnnxTests : IDisposable
     }
 
     [Fact]
+    public void VariantsTheModelNeverSawAreNeverChosenByTheEngine()
+    {
+        string[] measured = ["base", "unroll", "pgo", "pgo-unroll"];
+        var programs = VariantCorpus.From(SyntheticVariantDataset.Create(9, 5, seed: 11, measured: measured, profileEvery: 1)).Programs;
+        var model = VariantTrainer.Train(programs, new VariantTrainingOptions { Steps = 30 });
+        Assert.Equal(VariantFeatures.Variants.Select(v => measured.Contains(v.Name)), model.Trained);
+        string path = _temp.File("four.onnx");
+        File.WriteAllBytes(path, model.ToOnnx());
+        using var policy = VariantPolicy.Load(path);
+        int[] all = [.. Enumerable.Range(0, VariantFeatures.Variants.Count)];
+        foreach (var unit in programs.SelectMany(p => p.Units))
+        {
+            // The engine offers every speed variant (the profile ones too: these units have a profile).
+            var choice = policy.Choose(unit.Features, VariantFeatures.Variants);
+            Assert.Contains(choice.Variant.Name, measured);
+            float[] mine = model.Scores(unit with { Candidates = all });
+            for (int j = 0; j < all.Length; j++)
+                Assert.True(Math.Abs(choice.Scores[VariantFeatures.Variants[j].Name] - mine[j]) <= 1e-4f * (1 + Math.Abs(mine[j])));
+            Assert.True(choice.Scores["novec"] < choice.Scores["base"] - 100);
+        }
+    }
+
+    [Fact]
     public void AModelForAnotherFeatureSchemaIsRefused()
     {
         var programs = VariantCorpus.From(SyntheticVariantDataset.Create(4, 3, seed: 1)).Programs;

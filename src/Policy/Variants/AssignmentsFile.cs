@@ -22,7 +22,9 @@ public static class AssignmentsFile
             {
                 var units = new JsonObject();
                 for (int u = 0; u < programs[i].Units.Count; u++)
-                    if (assignments[i][u] != 0) units[programs[i].Units[u].Source] = VariantCorpus.Variants[assignments[i][u]].Name;
+                    // A source listed twice (two units built from one file) keeps its first unit's choice: the key is the source.
+                    if (assignments[i][u] != 0 && !units.ContainsKey(programs[i].Units[u].Source))
+                        units[programs[i].Units[u].Source] = VariantCorpus.Variants[assignments[i][u]].Name;
                 perProgram[programs[i].Name] = units;
             }
             all[method] = perProgram;

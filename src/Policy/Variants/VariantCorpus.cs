@@ -133,6 +133,8 @@ public sealed class VariantCorpus
             {
                 if (u.Features.Length != VariantFeatures.UnitWidth)
                     throw new InvalidDataException($"{p.Name}/{u.Source}: {u.Features.Length} features, expected {VariantFeatures.UnitWidth}");
+                if (!u.Features.All(float.IsFinite))
+                    throw new InvalidDataException($"{p.Name}/{u.Source}: a feature is not a finite number");
                 // Profile shares when the program has a profile (units that never ran weigh nothing), else code size.
                 double weight = shares > 0 ? Math.Max(0, u.ProfileShare) / shares
                     : instructions > 0 ? Math.Max(0, u.Instructions) / instructions : 1.0 / p.Units.Count;

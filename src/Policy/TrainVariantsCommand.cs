@@ -96,11 +96,23 @@ internal static class TrainVariantsCommand
                 if (!jobs.Any(j => j.CrossGroup == a.CrossGroup && j.Surprise == a.Surprise && j.Seed == s.Seed + (ulong)k))
                     jobs.Add((a.Name, a.CrossGroup, a.Surprise, s.Seed + (ulong)k));
         var results = new int[jobs.Count][][];
+        var withoutProfile = new int[jobs.Count][][];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var job = jobs[i];
             var watch = Stopwatch.StartNew();
-            results[i] = VariantCrossValidation.Assign(programs, folds, training => VariantTrainer.Train(training, Options(s, job.CrossGroup, job.Surprise, job.Seed)).Assign);
+            var views = new int[programs.Count][];
+            results[i] = VariantCrossValidation.Assign(programs, folds, training =>
+            {
+                var model = VariantTrainer.Train(training, Options(s, job.CrossGroup, job.Surprise, job.Seed));
+                return program =>
+                {
+                    // The same held-out model, for a build of the program without a profile.
+                    views[IndexOf(programs, program)] = model.Assign(program.WithoutProfile());
+                    return model.Assign(program);
+                };
+            });
+            withoutProfile[i] = views;
             Progress($"cross-validated {job.Name} (CG-MN {On(job.CrossGroup)}, surprise {On(job.Surprise)}, seed {job.Seed}) in {watch.Elapsed.TotalSeconds:F0} s");
         });
         int[][] Cv(bool crossGroup, bool surprise, ulong seed) => results[jobs.FindIndex(j => j.CrossGroup == crossGroup && j.Surprise == surprise && j.Seed == seed)];
@@ -114,6 +126,8 @@ internal static class TrainVariantsCommand
         scores.Add(VariantEvaluation.Score("cost-model choice (argmin estimated cycles per unit)", programs, costModel));
         string mainName = $"zero-shot policy ({protocol}; CG-MN {On(s.CrossGroup)}, surprise {On(s.Surprise)}, KL {s.Kl.ToString(CultureInfo.InvariantCulture)}, seed {s.Seed})";
         scores.Add(VariantEvaluation.Score(mainName, programs, zeroShot));
+        var profileFree = programs.Select(p => p.WithoutProfile()).ToList();
+        scores.Add(VariantEvaluation.Score("zero-shot policy, build without a profile (profile features cleared, no pgo candidates)", profileFree, withoutProfile[0]));
         scores.Add(VariantEvaluation.Score("oracle (best measured variant per program, uniform)", programs, VariantMethods.Oracle(programs)));
 
         var ablationRows = new List<(string Name, double[] Geomeans, double[] Slower)>();
@@ -127,7 +141,7 @@ internal static class TrainVariantsCommand
         // What the harness measures for real: the main policy and every method compared with it.
         var methods = new List<(string, int[][])>
         {
-            ("zero-shot", zeroShot), ("cost-model", costModel),
+            ("zero-shot", zeroShot), ("zero-shot-no-profile", withoutProfile[0]), ("cost-model", costModel),
             ("unroll-everywhere", VariantMethods.Everywhere(programs, VariantCorpus.IndexOf("unroll"))),
             ("pgo-everywhere", VariantMethods.Everywhere(programs, VariantCorpus.IndexOf("pgo"))),
         };
@@ -190,6 +204,12 @@ internal static class TrainVariantsCommand
     }
 
     private static string On(bool on) => on ? "on" : "off";
+
+    private static int IndexOf(IReadOnlyList<VariantProgram> programs, VariantProgram program)
+    {
+        for (int i = 0; i < programs.Count; i++) if (ReferenceEquals(programs[i], program)) return i;
+        throw new ArgumentException($"{program.Name} is not one of the dataset's programs", nameof(program));
+    }
 
     /// <summary>What the zero-shot policy chose, as shares of the programs' weight (each program counts once).</summary>
     private static string Composition(IReadOnlyList<VariantProgram> programs, int[][] assignments)

@@ -56,6 +56,24 @@ public sealed class VariantProgram
     /// <summary>The proxy over the variants' measured intervals: exact intervals for uniform assignments.</summary>
     public (double Low, double High) ProxyInterval(ReadOnlySpan<int> assignment) => (Sum(assignment, LogLow), Sum(assignment, LogHigh));
 
+    /// <summary>True when some unit has a profile (so the profile variants could be offered).</summary>
+    public bool HasProfile => Units.Any(u => u.Features[ProfileFeatures.Start] > 0);
+
+    /// <summary>
+    /// The same program as a build without a profile sees it: the profile features cleared, no profile variants. The
+    /// measured ratios of the other variants do not depend on a profile, so the proxy reward stays exact for them; the
+    /// weights stay the profile's (the work is where it is whether or not the build knows it).
+    /// </summary>
+    public VariantProgram WithoutProfile() => new(Id + ProfileFreeIdOffset, Name, [.. Units.Select(u =>
+    {
+        float[] f = (float[])u.Features.Clone();
+        Array.Clear(f, ProfileFeatures.Start, ProfileFeatures.Count);
+        return u with { Features = f, Candidates = [.. u.Candidates.Where(j => !VariantCorpus.Variants[j].NeedsProfile)] };
+    })], LogRatio, LogLow, LogHigh, []);
+
+    /// <summary>Added to <see cref="Id"/> for the profile-free view (a distinct coordinate for its seeds).</summary>
+    public const int ProfileFreeIdOffset = 1 << 20;
+
     /// <summary>Every unit on <paramref name="variant"/> where it is a candidate, else base.</summary>
     public int[] Uniform(int variant) => [.. Units.Select(u => u.Candidates.Contains(variant) ? variant : 0)];
 
@@ -71,6 +89,14 @@ public sealed class VariantProgram
         }
         return s;
     }
+}
+
+/// <summary>Where the profile part of a unit's features is (<c>profile.present</c> … <c>profile.share</c>).</summary>
+internal static class ProfileFeatures
+{
+    public static int Start { get; } = VariantFeatures.UnitNames.ToList().IndexOf("profile.present");
+
+    public static int Count { get; } = VariantFeatures.UnitNames.Count(n => n.StartsWith("profile.", StringComparison.Ordinal));
 }
 
 /// <summary>The dataset checked against this build's feature schema and prepared for training and evaluation.</summary>
@@ -106,7 +132,7 @@ public sealed class VariantCorpus
             throw new InvalidDataException("the unit feature names differ from this build's VariantFeatures.UnitNames");
         foreach (string v in dataset.Variants)
             if (IndexOf(v) < 0) throw new InvalidDataException($"variant '{v}' is not one the policy scores");
-        int profileFeature = VariantFeatures.UnitNames.ToList().IndexOf("profile.present");
+        int profileFeature = ProfileFeatures.Start;
         var programs = new List<VariantProgram>();
         for (int id = 0; id < dataset.Programs.Count; id++)
         {

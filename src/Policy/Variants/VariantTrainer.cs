@@ -27,6 +27,12 @@ public sealed record VariantTrainingOptions
     /// <summary>The KL reference gives base this probability (the other candidates share the rest equally).</summary>
     public double ReferenceBaseProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Also train on every profiled program as a build without a profile sees it (<see cref="VariantProgram.WithoutProfile"/>):
+    /// most builds have no profile, and without these rows the model would meet profile-free units only at build time.
+    /// </summary>
+    public bool ProfileFreeViews { get; init; } = true;
+
     /// <summary>The decision margin exported with the model.</summary>
     public float Margin { get; init; } = 0.25f;
 }
@@ -50,6 +56,7 @@ public static class VariantTrainer
         ArgumentNullException.ThrowIfNull(options);
         var config = options.Config;
         config.Validate();
+        if (options.ProfileFreeViews) programs = [.. programs, .. programs.Where(p => p.HasProfile).Select(p => p.WithoutProfile())];
         int width = CompilerLLM.Variants.VariantFeatures.Width;
 
         // The batch: every deciding unit of every training program, its candidates' rows in a row.

@@ -30,7 +30,7 @@ public sealed class TrainVariantsCommandTests : IDisposable
         using var assignments = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "assignments.json")));
         Assert.Equal(AssignmentsFile.Schema, assignments.RootElement.GetProperty("schema").GetString());
         var methods = assignments.RootElement.GetProperty("methods");
-        foreach (string m in new[] { "zero-shot", "cost-model", "unroll-everywhere", "pgo-everywhere", "ablation-no-cgmn", "ablation-no-surprise", "ablation-no-both" })
+        foreach (string m in new[] { "zero-shot", "zero-shot-no-profile", "cost-model", "unroll-everywhere", "pgo-everywhere", "ablation-no-cgmn", "ablation-no-surprise", "ablation-no-both" })
             Assert.Equal(6, methods.GetProperty(m).EnumerateObject().Count());
         Assert.Equal(4, methods.GetProperty("unroll-everywhere").GetProperty("synthetic0").EnumerateObject().Count());
 

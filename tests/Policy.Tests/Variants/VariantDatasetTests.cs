@@ -55,6 +55,20 @@ public sealed class VariantDatasetTests
     }
 
     [Fact]
+    public void TheProfileFreeViewClearsTheProfileAndOffersNoProfileVariant()
+    {
+        var program = VariantCorpus.From(SyntheticVariantDataset.Create(1, 3, seed: 4, profileEvery: 1)).Programs.Single();
+        Assert.True(program.HasProfile);
+        var view = program.WithoutProfile();
+        Assert.False(view.HasProfile);
+        Assert.All(view.Units, u => Assert.All(u.Features.Skip(15), f => Assert.Equal(0f, f)));
+        Assert.All(view.Units, u => Assert.DoesNotContain(u.Candidates, j => VariantCorpus.Variants[j].NeedsProfile));
+        Assert.Contains(program.Units[0].Candidates, j => VariantCorpus.Variants[j].NeedsProfile);
+        Assert.Equal(program.Proxy(program.Uniform(1)), view.Proxy(view.Uniform(1)), 12);
+        Assert.NotEqual(program.Id, view.Id);
+    }
+
+    [Fact]
     public void ADatasetForAnotherFeatureSchemaIsRefused()
     {
         Assert.Throws<InvalidDataException>(() => VariantCorpus.From(VariantDataset.Parse(Dataset().Replace("\"featureVersion\": 1", "\"featureVersion\": 2"))));

@@ -45,7 +45,9 @@ public static class VariantModelCard
         sb.Append("- The reward of a per-unit (mixed) assignment is a proxy built from program-level measurements; it is exact only for uniform assignments ");
         sb.Append("(see the proxy-vs-measured section for how well it ranks mixed ones). Real speedups come from the harness measuring `assignments.json`.\n");
         sb.Append("- Few programs: cross-validated numbers carry the measurement noise of each program (intervals above) and the choice of programs.\n");
-        sb.Append("- Trained on one machine (the one above); a different CPU may prefer different variants.\n");
+        sb.Append("- Group normalization makes a program's push independent of how much its best variant gains: a program where a variant ");
+        sb.Append("wins by noise pulls as hard as one where it wins by 20%. The margin and the KL towards base are the only brakes.\n");
+        sb.Append("- Trained on one machine (the one above, measured while other work ran); a different CPU may prefer different variants.\n");
         sb.Append("- A unit's features are GCC's baseline assembly and its profile summary only; the model never sees the source.\n");
         return sb.ToString();
     }

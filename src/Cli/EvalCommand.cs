@@ -12,7 +12,7 @@ internal static class EvalCommand
         var baselineFlags = new Option<string>("--baseline-flags") { Description = "GCC flags of the baseline (our build starts from the same assembly)", DefaultValueFactory = _ => "-O2" };
         var policy = new Option<string>("--policy") { Description = "default (the shipped ONNX model) | PATH.onnx | all (every validated candidate, greedily) | none", DefaultValueFactory = _ => "default" };
         var report = new Option<string?>("--report") { Description = "Write eval.json, eval.md and eval.html (with SVG plots) into this folder" };
-        var pairs = new Option<int>("--pairs") { Description = $"Interleaved timing pairs per program (at least {TimingOptions.MinimumPairs})", DefaultValueFactory = _ => TimingOptions.MinimumPairs };
+        var pairs = new Option<int>("--pairs") { Description = $"Interleaved timing pairs per program (at least {EvalTimingOptions.MinimumPairs})", DefaultValueFactory = _ => EvalTimingOptions.MinimumPairs };
         var work = new Option<string?>("--work") { Description = "Keep both builds of every program in this folder (WORK/NAME/units holds each unit's .s, .o, .opt.s and .opt.o); default: a temporary folder removed afterwards" };
         var mcpu = new Option<string>("--mcpu") { Description = "CPU model of the llvm-mca static estimate (default: this machine's)", DefaultValueFactory = _ => "native" };
         var command = new Command("eval", "Build each program of a suite with GCC and with us, check its test, time both and estimate cycles")
@@ -30,7 +30,7 @@ internal static class EvalCommand
             return CliErrors.Fail("--policy: " + policyError);
         using var policy = request.Load();
         var optimizer = policy.ToOptions();
-        if (pairs < TimingOptions.MinimumPairs) return CliErrors.Fail($"--pairs must be at least {TimingOptions.MinimumPairs} (the timing protocol needs them for its interval)");
+        if (pairs < EvalTimingOptions.MinimumPairs) return CliErrors.Fail($"--pairs must be at least {EvalTimingOptions.MinimumPairs} (the timing protocol needs them for its interval)");
         if (!Directory.Exists(suitePath)) return CliErrors.Fail($"{suitePath}: the suite folder does not exist");
         var entries = EvalSuite.Discover(suitePath);
         if (entries.Count == 0) return CliErrors.Fail($"{suitePath}: no program folders with a {EvalSuite.ManifestName}");
@@ -40,7 +40,7 @@ internal static class EvalCommand
         {
             BaselineFlags = baselineFlags,
             Optimizer = optimizer,
-            Timing = new TimingOptions { Pairs = pairs },
+            Timing = new EvalTimingOptions { Pairs = pairs },
             Mcpu = mcpu,
             WorkDirectory = workDir is null ? null : Path.GetFullPath(workDir),
         };

@@ -11,4 +11,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(ProveRulesCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(VariantsCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,3 +1,4 @@
+using CompilerLLM.Timing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

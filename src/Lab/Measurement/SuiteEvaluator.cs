@@ -1,3 +1,4 @@
+using CompilerLLM.Timing;
 using System.Diagnostics;
 using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
@@ -19,7 +20,7 @@ public sealed record EvalOptions
     /// <summary>How our build optimizes each translation unit.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
-    public TimingOptions Timing { get; init; } = new();
+    public EvalTimingOptions Timing { get; init; } = new();
 
     /// <summary>llvm-mca CPU; <c>native</c> is resolved.</summary>
     public string Mcpu { get; init; } = "native";
@@ -65,7 +66,7 @@ public sealed record EvalSummary(int Programs, int Compiled, int Passed, double 
     public static EvalSummary Of(IReadOnlyList<ProgramEvaluation> results)
     {
         var speedups = results.Where(r => r.Speedup is > 0).Select(r => r.Speedup!.Value).ToList();
-        double median = speedups.Count == 0 ? 0 : TimingProtocol.Median(speedups);
+        double median = speedups.Count == 0 ? 0 : TimingStatistics.Median(speedups);
         double geomean = speedups.Count == 0 ? 0 : Math.Exp(speedups.Average(Math.Log));
         return new EvalSummary(results.Count, results.Count(r => r.Compiled), results.Count(r => r.Passed), median, geomean,
             results.Count(r => r.Verdict == TimingVerdict.Slower));

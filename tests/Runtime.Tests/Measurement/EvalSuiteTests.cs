@@ -1,3 +1,4 @@
+using CompilerLLM.Timing;
 using System.Text.Json;
 using CompilerLLM.Lab.Measurement;
 

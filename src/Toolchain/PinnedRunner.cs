@@ -1,12 +1,20 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using CompilerLLM.Toolchain;
+namespace CompilerLLM.Toolchain;
 
-namespace CompilerLLM.Lab.Measurement;
-
-/// <summary>One timed run: wall and CPU time of the measured program alone, and how it ended.</summary>
-public readonly record struct TimedRun(double WallSeconds, double CpuSeconds, int ExitCode);
+/// <summary>
+/// One timed run: wall and CPU time of the measured program alone (CPU: user + system of the program and of every
+/// process it waited for, as <c>wait4</c> reports it, so a wrapper script's children count), and how it ended.
+/// </summary>
+public readonly record struct TimedRun(double WallSeconds, double CpuSeconds, int ExitCode)
+{
+    /// <summary>
+    /// The run waited for the core: its wall time exceeds its CPU time by more than <paramref name="slack"/> (a
+    /// fraction) plus 5 ms, so another process was scheduled on the core and the wall time measures the neighbours.
+    /// </summary>
+    public bool WaitedForCore(double slack) => WallSeconds > CpuSeconds * (1 + slack) + 0.005;
+}
 
 /// <summary>
 /// Times single runs of a program pinned to one core. A tiny C helper (compiled once with gcc, cached in
@@ -29,11 +37,13 @@ public static class PinnedRunner
         #include <time.h>
         #include <unistd.h>
         extern char **environ;
-        /* usage: runner PAD STDIN|- EXE ARGV0 [ARG...]: COMPILERLLM_PAD=<PAD bytes> is added to the environment,
-           which moves the initial stack (and so every stack address) by PAD bytes. */
+        /* usage: runner PAD STDIN|- NICE EXE ARGV0 [ARG...]: COMPILERLLM_PAD=<PAD bytes> is added to the environment,
+           which moves the initial stack (and so every stack address) by PAD bytes; the program runs at niceness NICE
+           when that is permitted (a negative one needs root), else at ours. */
         int main(int argc, char **argv) {
-            if (argc < 5) { fprintf(stderr, "usage: runner PAD STDIN EXE ARGV0 [ARG...]\n"); return 120; }
+            if (argc < 6) { fprintf(stderr, "usage: runner PAD STDIN NICE EXE ARGV0 [ARG...]\n"); return 120; }
             long pad = atol(argv[1]);
+            int nice_value = atoi(argv[3]);
             if (pad < 0 || pad > 1 << 20) return 121;
             int n = 0; while (environ[n]) n++;
             char **env = calloc(n + 2, sizeof *env);
@@ -53,7 +63,16 @@ public static class PinnedRunner
                 int out = open("/dev/null", O_WRONLY);
                 if (in < 0 || out < 0) _exit(124);
                 dup2(in, 0); dup2(out, 1); dup2(out, 2);
-                execve(argv[3], argv + 4, env);
+                if (nice_value != 0) {
+                    /* With scheduler autogroups (the default), niceness only ranks tasks within one session; the program
+                       gets a session (so an autogroup) of its own and the niceness is given to that group too. */
+                    if (setsid() >= 0) {
+                        FILE *group = fopen("/proc/self/autogroup", "w");
+                        if (group) { fprintf(group, "%d", nice_value); fclose(group); }
+                    }
+                    setpriority(PRIO_PROCESS, 0, nice_value);
+                }
+                execve(argv[4], argv + 5, env);
                 _exit(127);
             }
             int status; struct rusage ru;
@@ -95,18 +114,25 @@ public static class PinnedRunner
     /// <summary>Runs <paramref name="executable"/> once on <paramref name="core"/> and times it.</summary>
     /// <param name="padding">Bytes of extra environment (moves the stack).</param>
     /// <param name="stdinFile">A file for standard input, or null for <c>/dev/null</c>.</param>
+    /// <param name="environment">Variables set (or removed, when null) on top of ours, before the padding is added.</param>
+    /// <param name="niceness">The program's niceness (−20 … 19; 0 keeps ours), given to a session and scheduler autogroup of
+    /// its own (niceness alone ranks only within a session). On a loaded machine a negative one keeps the pinned core's
+    /// other tasks from preempting the program every few milliseconds (needs root; ignored otherwise).</param>
+    /// <param name="argv0">The program's <c>argv[0]</c>: one short name for every binary compared, so paths of different
+    /// lengths do not shift the stack; some programs act on their name (gunzip, untoast), so it is the program's own.</param>
     public static TimedRun Run(string executable, IReadOnlyList<string> args, string? stdinFile, string? workingDirectory,
-        int core, int padding, TimeSpan timeout)
+        int core, int padding, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, int niceness = 0,
+        string argv0 = "program")
     {
         string runner = Runner();
-        // argv[0] is the same short name for every binary, so paths of different lengths do not shift the stack.
         var argv = new List<string> { "-c", core.ToString(CultureInfo.InvariantCulture), runner,
-            padding.ToString(CultureInfo.InvariantCulture), stdinFile ?? "-", Path.GetFullPath(executable), "program" };
+            padding.ToString(CultureInfo.InvariantCulture), stdinFile ?? "-", niceness.ToString(CultureInfo.InvariantCulture),
+            Path.GetFullPath(executable), argv0 };
         argv.AddRange(args);
         ProcessResult r;
         try
         {
-            r = ProcessRunner.Run(new ProcessSpec("taskset", argv) { WorkingDirectory = workingDirectory, Timeout = timeout });
+            r = ProcessRunner.Run(new ProcessSpec("taskset", argv) { WorkingDirectory = workingDirectory, Timeout = timeout, Environment = environment });
         }
         catch (ToolNotFoundException)
         {

@@ -1,0 +1,94 @@
+using System.Text.Json;
+
+namespace CompilerLLM.Lab.Variants;
+
+/// <summary>One translation unit of a development-suite program: where and how the build system compiled it.</summary>
+/// <param name="Source">The source, relative to <paramref name="Directory"/> (as the build system wrote it).</param>
+/// <param name="Directory">The compile's working directory (absolute).</param>
+/// <param name="Arguments">GCC's arguments without <c>-c</c>, <c>-o</c>, the source and dependency options.</param>
+/// <param name="ObjectArgument">The object's string as it appears in the link's arguments.</param>
+/// <param name="Origin">The source relative to the package tree (the unit's name in the dataset).</param>
+public sealed record SuiteUnit(string Source, string Directory, IReadOnlyList<string> Arguments, string ObjectArgument, string Origin);
+
+/// <summary>
+/// A program of the development suite: <c>SUITE/NAME/suite.json</c> (scripts/devsuite/README.md), with every path made
+/// absolute. A harness rebuilds it with extra options X as <c>gcc -c ARGS X</c> per unit and <c>gcc LINK-ARGS X</c>.
+/// </summary>
+public sealed record SuiteProgram(
+    string Name, string Package, string Directory, IReadOnlyList<SuiteUnit> Units, IReadOnlyList<string> LinkArguments, string LinkDirectory,
+    string WorkloadDirectory, IReadOnlyList<string> WorkloadArguments, string? StandardInput, string? Wrapper,
+    IReadOnlyDictionary<string, string?> Environment, TimeSpan Timeout, string ExpectedStdout, int ExpectedExitCode)
+{
+    public const string ManifestName = "suite.json";
+
+    /// <summary>The manifest's baseline CPU seconds of one run at -O2 (a size indication; +∞ when absent).</summary>
+    public double BaselineCpuSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Every program folder of <paramref name="suite"/> with a manifest, in name order; unreadable ones are reported.</summary>
+    public static IReadOnlyList<SuiteProgram> Discover(string suite, Action<string> warn)
+    {
+        var programs = new List<SuiteProgram>();
+        foreach (string dir in System.IO.Directory.GetDirectories(suite).Order(StringComparer.Ordinal))
+        {
+            string manifest = Path.Combine(dir, ManifestName);
+            if (!File.Exists(manifest)) continue;
+            try
+            {
+                programs.Add(Load(manifest));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+            {
+                warn($"{manifest}: {e.Message}");
+            }
+        }
+        return programs;
+    }
+
+    /// <summary>Reads one manifest.</summary>
+    public static SuiteProgram Load(string manifest)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(manifest))!;
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(manifest));
+        var root = doc.RootElement;
+        string At(string relative) => Path.GetFullPath(Path.Combine(dir, relative));
+        static List<string> Strings(JsonElement e) => [.. e.EnumerateArray().Select(x => x.GetString()!)];
+        var units = root.GetProperty("units").EnumerateArray().Select(u => new SuiteUnit(
+            u.GetProperty("source").GetString()!, At(u.GetProperty("directory").GetString()!), Strings(u.GetProperty("arguments")),
+            u.GetProperty("object").GetString()!, u.TryGetProperty("origin", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : u.GetProperty("source").GetString()!)).ToList();
+        var link = root.GetProperty("link");
+        var workload = root.GetProperty("workload");
+        string Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (workload.TryGetProperty("env", out var envElement) && envElement.ValueKind == JsonValueKind.Object)
+            foreach (var p in envElement.EnumerateObject()) env[p.Name] = p.Value.GetString();
+        string stdin = Optional(workload, "stdin"), wrapper = Optional(workload, "wrapper");
+        var expected = root.GetProperty("expected");
+        double timeout = workload.TryGetProperty("timeout_seconds", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : 60;
+        string name = root.GetProperty("name").GetString()!;
+        return new SuiteProgram(
+            name, Optional(root, "package"), dir, units, Strings(link.GetProperty("arguments")),
+            At(link.GetProperty("directory").GetString()!), At(workload.GetProperty("directory").GetString()!), Strings(workload.GetProperty("args")),
+            stdin.Length == 0 ? null : At(stdin), wrapper.Length == 0 ? null : At(wrapper), env, TimeSpan.FromSeconds(timeout),
+            At(expected.GetProperty("stdout").GetString()!), expected.TryGetProperty("exit_code", out var x) ? x.GetInt32() : 0)
+        {
+            ProgramName = Path.GetFileName(link.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.String ? output.GetString()! : name),
+            BaselineCpuSeconds = root.TryGetProperty("baseline", out var b) && b.ValueKind == JsonValueKind.Object
+                && b.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.PositiveInfinity,
+        };
+    }
+
+    /// <summary>The program's file name as the build made it (the link's output): some programs act on their name.</summary>
+    public string ProgramName { get; init; } = "program";
+
+    /// <summary>Bytes of the units' sources (a measure of compile time; headers not counted).</summary>
+    public long SourceBytes() => Units.Sum(u => new FileInfo(Path.Combine(u.Directory, u.Source)) is { Exists: true } f ? f.Length : 0);
+
+    /// <summary>The indexes in <see cref="LinkArguments"/> of the units' objects, in unit order.</summary>
+    public IReadOnlyList<int> ObjectPositions()
+    {
+        var positions = new List<int>();
+        var objects = Units.Select(u => u.ObjectArgument).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < LinkArguments.Count; i++) if (objects.Contains(LinkArguments[i])) positions.Add(i);
+        return positions;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CompilerLLM.Lab.Variants;
+
+/// <summary>
+/// The variant dataset (<c>compilerllm.variant-dataset/1</c>), the contract between <c>compilerllm variants</c> and the
+/// trainer: per program, per unit features and static estimates, per variant the measured speedup over base (-O3).
+/// The field names and meanings are those of docs/variants.md ("The dataset").
+/// </summary>
+public sealed record VariantDataset(
+    string Schema, int FeatureVersion, IReadOnlyList<string> UnitFeatureNames, IReadOnlyList<string> Variants, string BaseFlags,
+    MachineRecord Machine, ProtocolRecord Protocol, NoiseRecord? AaNoise, IReadOnlyList<ProgramRecord> Programs)
+{
+    public const string SchemaName = "compilerllm.variant-dataset/1";
+
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes <paramref name="path"/> atomically (a temporary file renamed over it): a reader never sees half a file.</summary>
+    public void Write(string path) => WriteAtomically(path, JsonSerializer.Serialize(this, Json) + "\n");
+
+    /// <summary>The dataset at <paramref name="path"/>, or null when there is none or it cannot be read.</summary>
+    public static VariantDataset? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<VariantDataset>(File.ReadAllText(path), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal static void WriteAtomically(string path, string text)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + $".{Environment.ProcessId}.tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, full, overwrite: true);
+    }
+}
+
+/// <summary>The machine while measuring: cores, the one-minute load average at the start and the end, the date (UTC).</summary>
+public sealed record MachineRecord(int Cores, double LoadAverageStart, double LoadAverageEnd, string Date);
+
+/// <summary>The protocol's settings as measured.</summary>
+public sealed record ProtocolRecord(int Rounds, IReadOnlyList<string> LayoutRandomization, string Statistic, double NoiseMargin, string EstimateWeights);
+
+/// <summary>A/A noise over the programs: |log ratio| of a second copy of base against base, same protocol, same rounds.</summary>
+public sealed record NoiseRecord(double MedianAbsLogRatio, double P90AbsLogRatio, int Programs);
+
+/// <summary>One program: its units, each variant's measurement, the A/A copy's, optional mixed assignments.</summary>
+public sealed record ProgramRecord(
+    string Name, string Package, IReadOnlyList<UnitRecord> Units, IReadOnlyDictionary<string, VariantMeasurement> Variants,
+    IReadOnlyList<MixedRecord>? Mixed = null)
+{
+    /// <summary>A copy of base timed like a variant (A/A), for the noise figure.</summary>
+    public VariantMeasurement? Aa { get; init; }
+
+    /// <summary>Base's median time of one run (seconds: wall, or CPU for runs that waited for the core).</summary>
+    public double BaseSeconds { get; init; }
+
+    /// <summary>The one-minute load average before and after the program's timing.</summary>
+    public IReadOnlyList<double>? LoadAverage { get; init; }
+
+    /// <summary>Variants that could not be built, run or checked, with the reason (they have no entry in <see cref="Variants"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Failed { get; init; }
+}
+
+/// <summary>One unit: its name (the source relative to the package tree), features, profile share, size and static estimates.</summary>
+public sealed record UnitRecord(string Source, IReadOnlyList<float> Features, double ProfileShare, int Instructions,
+    IReadOnlyDictionary<string, double> EstimatedCycles);
+
+/// <summary>One variant (or method) applied to a program, against base.</summary>
+public sealed record VariantMeasurement(double Ratio, double Low, double High, IReadOnlyList<double> LogRatios, long TextBytes, bool OutputOk)
+{
+    /// <summary>faster / slower beyond the noise margin, or none.</summary>
+    public string? Verdict { get; init; }
+}
+
+/// <summary>A measured mixed assignment (unit → variant; units not listed are base).</summary>
+public sealed record MixedRecord(IReadOnlyDictionary<string, string> Assignment, double Ratio, double Low, double High);

@@ -26,6 +26,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         string policyIdentity;
         try
         {
+            using var phase = PhaseTimings.Start("launcher.policy-identity");
             policyIdentity = request.Identity();
         }
         catch (Inference.PolicyLoadException e)
@@ -33,29 +34,29 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             log.Write(LauncherCode.PolicyUnavailable, e.Message);
             return null;
         }
-        // The model is loaded (and ONNX Runtime started) only when the engine runs: a cache hit needs neither. It is
-        // never disposed: the process ends with the unit, and after a timeout the engine's thread may still use it.
-        OptimizerOptions Options()
-        {
-            var policy = request.Load();
-            return policy.ToOptions() with
-            {
-                ValidateWithSmt = settings.ValidateWithSmt,
-                BeforeApply = FaultInjection.For(settings.FaultInjectionFunction),
-            };
-        }
         string? variantModel = VariantModelPath(cwd);
-        string variantIdentity = variantModel is null ? "none" : Inference.ScoringModel.Sha256Of(variantModel);
+        string variantIdentity;
+        using (PhaseTimings.Start("launcher.variant-identity"))
+            variantIdentity = variantModel is null ? "none" : Inference.ScoringModel.Sha256Of(variantModel);
         string configuration = UnitCache.ConfigurationOf(policyIdentity, variantIdentity, settings.ValidateWithSmt, settings.FaultInjectionFunction);
         UnitCache? cache = settings.Cache ? new UnitCache(new ContentCache(settings.CacheDirectory, settings.CacheSize), configuration) : null;
 
         string work = WorkDirectory();
+        // The models load (and ONNX Runtime starts) beside gcc -S; they are never disposed: the process ends with the
+        // unit, and after a timeout the engine's thread may still use them.
+        var models = ModelPrefetch.Start(request, variantModel);
+        OptimizerOptions Options() => models.Policy().ToOptions() with
+        {
+            ValidateWithSmt = settings.ValidateWithSmt,
+            BeforeApply = FaultInjection.For(settings.FaultInjectionFunction),
+        };
         try
         {
             var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
-            var compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
+            CompileOutcome compiled;
+            using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
             // is, tells which and says it in GCC's own words.
             if (!compiled.Compiler.Succeeded) return null;
@@ -71,7 +72,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             {
                 try
                 {
-                    report = BuildWithin(builder, unit, Options, variantModel, out fallbackObject);
+                    report = BuildWithin(builder, unit, Options, models, out fallbackObject);
                 }
                 catch (Inference.PolicyLoadException e)
                 {
@@ -103,6 +104,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         }
         finally
         {
+            models.Settle();
             try { Directory.Delete(work, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
@@ -123,18 +125,19 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
     /// engine's thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does
     /// not assemble.
     /// </summary>
-    private UnitReport? BuildWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, string? variantModel, out string? fallbackObject)
+    private UnitReport? BuildWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, ModelPrefetch models, out string? fallbackObject)
     {
         fallbackObject = null;
         var run = Task.Run(() =>
         {
             Variants.VariantDecision? decision = null;
-            if (variantModel is not null)
+            if (models.Variant() is { } policy)
             {
-                var policy = Variants.VariantPolicy.Load(variantModel); // never disposed, like the rewrite policy
+                using var phase = PhaseTimings.Start("launcher.choose-variant");
                 decision = builder.ChooseVariant(unit, new VariantOptions(Variants.VariantObjective.Speed, policy, null));
             }
-            var report = builder.Optimize(unit, options, null, decision);
+            UnitReport report;
+            using (PhaseTimings.Start("launcher.optimize")) report = builder.Optimize(unit, options, null, decision);
             if (!File.Exists(unit.Files.Object) && !builder.AssembleGccObject(unit).Succeeded)
                 throw new GccObjectException(unit.Source, new ProcessResult(1, "", "GCC's object cannot be made", TimeSpan.Zero, false));
             return report;

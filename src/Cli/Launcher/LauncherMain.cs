@@ -25,7 +25,11 @@ public static class LauncherMain
             Console.Error.WriteLine("compilerllm-cc: the compiler to run must come first (CC=\"compilerllm-cc gcc\"), not compilerllm-cc itself");
             return 2;
         }
-        var settings = LauncherSettings.Load(Environment.GetEnvironmentVariable, out var problems);
+        if (PhaseTimings.Collecting)
+            PhaseTimings.Add("launcher.process-start", DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime, 0);
+        LauncherSettings settings;
+        List<SettingProblem> problems;
+        using (PhaseTimings.Start("launcher.settings")) settings = LauncherSettings.Load(Environment.GetEnvironmentVariable, out problems);
         var log = new LauncherLog(settings.LogFile ?? Path.Combine(settings.CacheDirectory, "compilerllm.log"));
         foreach (var p in problems) log.Write(LauncherCode.Configuration, $"{p.Where}: {p.Message}");
         if (!settings.Optimize || problems.Count > 0) return Exec.Replace(compiler, arguments);
@@ -33,7 +37,10 @@ public static class LauncherMain
         var invocation = CompileInvocation.Classify(arguments, out var reason);
         var several = invocation is null && reason == PassReason.SeveralSources ? CompileInvocation.SplitSources(arguments) : null;
         if (invocation is null && several is null) return Exec.Replace(compiler, arguments);
-        if (!CompilerProbe.IsGccForX8664(compiler, settings.CacheDirectory, out string why))
+        bool isGcc;
+        string why;
+        using (PhaseTimings.Start("launcher.probe")) isGcc = CompilerProbe.IsGccForX8664(compiler, settings.CacheDirectory, out why);
+        if (!isGcc)
         {
             log.Write(LauncherCode.Configuration, $"{compiler}: {why}; compiling unchanged");
             return Exec.Replace(compiler, arguments);

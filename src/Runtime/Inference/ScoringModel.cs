@@ -49,6 +49,7 @@ public sealed class ScoringModel : IDisposable
     /// <summary>Loads and checks a model. Throws <see cref="PolicyLoadException"/> (never anything else for a bad file or library).</summary>
     public static ScoringModel Load(string path, ModelContract contract, OrtLibrary? library = null)
     {
+        using var phase = CompilerLLM.Toolchain.PhaseTimings.Start("model.load." + contract.Kind.Replace(' ', '-'));
         byte[] bytes = ReadModel(path);
         try
         {
@@ -88,6 +89,7 @@ public sealed class ScoringModel : IDisposable
             throw new ArgumentException($"{rows.Length} floats is not a whole number of {width}-wide rows", nameof(rows));
         int n = rows.Length / width;
         if (n == 0) return [];
+        using var phase = CompilerLLM.Toolchain.PhaseTimings.Start("model.score." + Contract.Kind.Replace(' ', '-'));
         float[] scores = _session.Run(ModelContract.InputName, rows, [n, width], ModelContract.OutputName);
         if (scores.Length != n)
             throw new InvalidOperationException($"{ModelPath}: the model returned {scores.Length} scores for {n} rows");

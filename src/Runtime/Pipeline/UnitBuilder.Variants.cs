@@ -44,9 +44,10 @@ public sealed partial class UnitBuilder
         var profile = data?.Summarize();
         if (options.Policy is not { } policy) return VariantDecision.Base(profile);
         AsmFile file;
+        string text;
         try
         {
-            file = AsmReader.Read(unit.Files.Asm, File.ReadAllText(unit.Files.Asm));
+            file = AsmReader.Read(unit.Files.Asm, text = File.ReadAllText(unit.Files.Asm));
         }
         catch (AsmReadException e)
         {
@@ -56,7 +57,11 @@ public sealed partial class UnitBuilder
         var candidates = VariantFeatures.Variants.Where(v => !v.NeedsProfile || data is not null).ToList();
         var choice = policy.Choose(features, candidates);
         var decision = new VariantDecision(choice.Variant.Name, choice.Score, choice.Scores, profile, null);
-        if (choice.Variant == VariantTable.Base) return decision;
+        if (choice.Variant == VariantTable.Base)
+        {
+            KeepRead(file, text);
+            return decision;
+        }
         string? failure = CompileVariant(unit, choice.Variant, options.Profile);
         return failure is null ? decision : VariantDecision.Base(profile, $"{choice.Variant.Name} not used: {failure}") with { Scores = choice.Scores };
     }

@@ -132,7 +132,7 @@ public sealed partial class UnitBuilder(Gcc gcc)
         try
         {
             AsmFile file;
-            using (PhaseTimings.Start("unit.read")) file = AsmReader.Read(start.Asm, text);
+            using (PhaseTimings.Start("unit.read")) file = TakeRead(start.Asm, text) ?? AsmReader.Read(start.Asm, text);
             OptimizationResult result;
             using (PhaseTimings.Start("unit.optimize")) result = Optimizer.Optimize(file, options);
             var r = result.Report;
@@ -174,6 +174,25 @@ public sealed partial class UnitBuilder(Gcc gcc)
         {
             return FallBack(unit, start, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);
         }
+    }
+
+    /// <summary>
+    /// The model of GCC's assembly that choosing a unit's variant made, kept when the choice is the user's flags so that
+    /// the optimizer, which starts from the same file, need not run the assembler on it again. One slot: a unit of
+    /// another thread that takes it over only costs that read again.
+    /// </summary>
+    private KeptRead? _lastRead;
+
+    /// <summary>A model and the exact text it was read from.</summary>
+    private sealed record KeptRead(AsmFile File, string Text);
+
+    private void KeepRead(AsmFile file, string text) => Volatile.Write(ref _lastRead, new KeptRead(file, text));
+
+    /// <summary>The kept model when it is of exactly this file and text (the slot is emptied), else null.</summary>
+    private AsmFile? TakeRead(string path, string text)
+    {
+        var kept = Interlocked.Exchange(ref _lastRead, null);
+        return kept is not null && kept.File.Path == path && string.Equals(kept.Text, text, StringComparison.Ordinal) ? kept.File : null;
     }
 
     /// <summary>The unit keeps GCC's code (of its variant): our assembly and object become copies of GCC's.</summary>

@@ -73,11 +73,13 @@ public sealed unsafe class OnnxSession : IDisposable
     {
         library ??= OrtLibrary.Default;
         var api = library.Api;
+        var env = library.Env;
+        using var phase = CompilerLLM.Toolchain.PhaseTimings.Start("ort.create-session");
         using var options = CreateOptions(library);
         IntPtr session;
         fixed (byte* p = model)
         {
-            api.Check(api.CreateSessionFromArray(library.Env.DangerousGetHandle(), p, (nuint)model.Length,
+            api.Check(api.CreateSessionFromArray(env.DangerousGetHandle(), p, (nuint)model.Length,
                 options.DangerousGetHandle(), &session));
         }
         return new OnnxSession(library, new OrtSessionHandle(api, session));

@@ -123,6 +123,7 @@ public sealed unsafe class OrtLibrary
         IntPtr module;
         try
         {
+            using var phase = CompilerLLM.Toolchain.PhaseTimings.Start("ort.load-library");
             module = NativeLibrary.Load(path);
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
@@ -155,6 +156,7 @@ public sealed unsafe class OrtLibrary
 
     private OrtEnvHandle CreateEnv()
     {
+        using var phase = CompilerLLM.Toolchain.PhaseTimings.Start("ort.create-env");
         var sw = Stopwatch.StartNew();
         IntPtr env;
         fixed (byte* logId = "CompilerLLM"u8)

@@ -35,17 +35,29 @@ public sealed class RewritePolicy : IDisposable
     /// <summary>The file name of the model shipped next to the runtime assembly (and in the package's tasks folder).</summary>
     public const string DefaultModelFileName = "policy.onnx";
 
-    private readonly ScoringModel _model;
+    private readonly Lazy<ScoringModel> _model;
 
-    private RewritePolicy(ScoringModel model) => _model = model;
+    private RewritePolicy(ScoringModel model)
+    {
+        _model = new Lazy<ScoringModel>(model);
+        ModelPath = model.ModelPath;
+        ModelSha256 = model.ModelSha256;
+    }
 
-    public string ModelPath => _model.ModelPath;
+    private RewritePolicy(string path, string sha256, OrtLibrary? library)
+    {
+        _model = new Lazy<ScoringModel>(() => ScoringModel.Load(path, PolicyModelContract.Contract, library), LazyThreadSafetyMode.ExecutionAndPublication);
+        ModelPath = Path.GetFullPath(path);
+        ModelSha256 = sha256;
+    }
+
+    public string ModelPath { get; }
 
     /// <summary>Lower-case hex SHA-256 of the model file: part of incremental-build stamps and reports.</summary>
-    public string ModelSha256 => _model.ModelSha256;
+    public string ModelSha256 { get; }
 
     /// <summary>The score above which a candidate is applied (from the model's metadata, default 0: p &gt; 0.5).</summary>
-    public float Threshold => _model.Threshold;
+    public float Threshold => _model.Value.Threshold;
 
     /// <summary>The model the package ships: <c>policy.onnx</c> next to this assembly.</summary>
     public static string DefaultModelPath => Path.Combine(EngineFiles.Directory, DefaultModelFileName);
@@ -57,8 +69,18 @@ public sealed class RewritePolicy : IDisposable
     public static RewritePolicy Load(string path, OrtLibrary? library = null) =>
         new(ScoringModel.Load(path, PolicyModelContract.Contract, library));
 
-    /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="FeatureSchema.Width"/> floats a row).</summary>
-    public float[] Score(ReadOnlySpan<float> rows) => _model.Score(rows);
+    /// <summary>
+    /// A model loaded (ONNX Runtime started, the contract checked) only when a candidate is first scored: a unit with
+    /// nothing to score never pays for ONNX Runtime. The file's SHA-256 is taken now (a missing file fails here); any
+    /// other <see cref="PolicyLoadException"/> is thrown by the first <see cref="Score"/> or <see cref="Threshold"/>.
+    /// </summary>
+    public static RewritePolicy LoadOnFirstUse(string path, OrtLibrary? library = null) => new(path, Sha256Of(path), library);
 
-    public void Dispose() => _model.Dispose();
+    /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="FeatureSchema.Width"/> floats a row).</summary>
+    public float[] Score(ReadOnlySpan<float> rows) => _model.Value.Score(rows);
+
+    public void Dispose()
+    {
+        if (_model.IsValueCreated) _model.Value.Dispose();
+    }
 }

@@ -76,7 +76,16 @@ public sealed record PolicyRequest(PolicyKind Kind, string? ModelPath = null, st
     /// Loads what the request names. The built-in policies always load; a model throws
     /// <see cref="PolicyLoadException"/> (never anything else) when the file, ONNX Runtime or the model's contract fails.
     /// </summary>
-    public LoadedPolicy Load()
+    public LoadedPolicy Load() => LoadModel(deferred: false);
+
+    /// <summary>
+    /// As <see cref="Load"/>, but a model is loaded only when the optimizer first scores a candidate
+    /// (<see cref="RewritePolicy.LoadOnFirstUse"/>): a unit with nothing to score never starts ONNX Runtime. A model
+    /// that cannot be loaded then throws <see cref="PolicyLoadException"/> from the optimizer.
+    /// </summary>
+    public LoadedPolicy LoadOnFirstUse() => LoadModel(deferred: true);
+
+    private LoadedPolicy LoadModel(bool deferred)
     {
         switch (Kind)
         {
@@ -97,7 +106,7 @@ public sealed record PolicyRequest(PolicyKind Kind, string? ModelPath = null, st
                         throw new PolicyLoadException(ModelPath, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
                     }
                 }
-                var model = RewritePolicy.Load(ModelPath, library);
+                var model = deferred ? RewritePolicy.LoadOnFirstUse(ModelPath, library) : RewritePolicy.Load(ModelPath, library);
                 return new LoadedPolicy(PolicyKind.Model, model, "onnx:" + model.ModelSha256);
             default:
                 throw new InvalidOperationException($"a {Kind} policy request cannot be loaded");

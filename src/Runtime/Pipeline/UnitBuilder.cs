@@ -170,6 +170,10 @@ public sealed partial class UnitBuilder(Gcc gcc)
         {
             throw;
         }
+        catch (CompilerLLM.Inference.PolicyLoadException)
+        {
+            throw; // a model loaded on first use: not the unit's failure but the policy's (the caller says so)
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return FallBack(unit, start, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);

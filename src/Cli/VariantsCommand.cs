@@ -26,14 +26,15 @@ internal static class VariantsCommand
         var jobs = new Option<int>("--jobs") { Description = "Parallel unit compiles", DefaultValueFactory = _ => 2 };
         var attempts = new Option<int>("--attempts") { Description = "Runs of a build per round before one that waited for the core is kept (its round then compares CPU times)", DefaultValueFactory = _ => 2 };
         var niceness = new Option<int>("--nice") { Description = "Niceness of the timed runs (e.g. -20 as root on a loaded machine: fewer preemptions of the measured program)", DefaultValueFactory = _ => 0 };
+        var core = new Option<int?>("--core") { Description = "The core timed runs are pinned to (default: the last one)" };
         var order = new Option<string>("--order") { Description = "name | fast-first (cheapest first, by source bytes and the manifest's baseline CPU seconds: more programs measured when time is short)", DefaultValueFactory = _ => "name" };
         var command = new Command("variants", "Measure each compile variant's speedup over -O3 on every program of the development suite and write the variant dataset")
         {
-            suite, programs, variants, rounds, output, copy, cache, assignments, noAa, stopAfter, margin, jobs, attempts, order, niceness,
+            suite, programs, variants, rounds, output, copy, cache, assignments, noAa, stopAfter, margin, jobs, attempts, order, niceness, core,
         };
         command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(suite)!, parse.GetValue(programs), parse.GetValue(variants), parse.GetValue(rounds),
             parse.GetValue(output)!, parse.GetValue(copy), parse.GetValue(cache)!, parse.GetValue(assignments), parse.GetValue(noAa), parse.GetValue(stopAfter),
-            parse.GetValue(margin), parse.GetValue(jobs), parse.GetValue(attempts), parse.GetValue(order)!, parse.GetValue(niceness))));
+            parse.GetValue(margin), parse.GetValue(jobs), parse.GetValue(attempts), parse.GetValue(order)!, parse.GetValue(niceness), parse.GetValue(core))));
         return command;
     }
 
@@ -41,7 +42,7 @@ internal static class VariantsCommand
     private static double EstimatedSeconds(SuiteProgram p) => p.SourceBytes() / 100_000.0 * 40 + p.BaselineCpuSeconds * 30;
 
     private static int Run(string suitePath, string? only, string? variantList, int rounds, string output, string? copyTo, string cache,
-        string? assignmentsPath, bool noAa, string? stopAfter, double margin, int jobs, int attempts, string order, int niceness)
+        string? assignmentsPath, bool noAa, string? stopAfter, double margin, int jobs, int attempts, string order, int niceness, int? core)
     {
         if (!Directory.Exists(suitePath)) return CliErrors.Fail($"{suitePath}: the suite folder does not exist");
         if (rounds < TimingOptions.MinimumRounds) return CliErrors.Fail($"--rounds must be at least {TimingOptions.MinimumRounds}");
@@ -69,7 +70,7 @@ internal static class VariantsCommand
         var options = new VariantHarnessOptions
         {
             Variants = [VariantTable.Base, .. chosen.Where(v => v != VariantTable.Base)],
-            Timing = new TimingOptions { Rounds = rounds, NoiseMargin = margin, AttemptsPerRun = Math.Max(1, attempts), Niceness = niceness },
+            Timing = new TimingOptions { Rounds = rounds, NoiseMargin = margin, AttemptsPerRun = Math.Max(1, attempts), Niceness = niceness, Core = core },
             CacheDirectory = cache, MeasureAa = !noAa, Parallelism = Math.Max(1, jobs), StopAfter = stop, CopyTo = copyTo,
         };
         var harness = new VariantHarness(ToolchainOptions.Default, options, Console.WriteLine);

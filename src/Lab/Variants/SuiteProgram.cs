@@ -44,7 +44,7 @@ public sealed record SuiteProgram(
         return programs;
     }
 
-    /// <summary>Reads one manifest.</summary>
+    /// <summary>Reads one manifest (paths made absolute against its folder).</summary>
     public static SuiteProgram Load(string manifest)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(manifest))!;

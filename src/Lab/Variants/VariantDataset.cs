@@ -14,6 +14,7 @@ public sealed record VariantDataset(
 {
     public const string SchemaName = "compilerllm.variant-dataset/1";
 
+    /// <summary>The serializer settings of the dataset and the assignment files (camelCase names, nulls left out).</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true,

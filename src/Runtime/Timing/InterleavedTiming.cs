@@ -17,6 +17,7 @@ public sealed class TimingRunException(string message) : Exception(message);
 /// </summary>
 public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
 {
+    /// <summary>The protocol's settings.</summary>
     public TimingOptions Options { get; } = options;
 
     /// <summary>

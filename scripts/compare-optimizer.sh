@@ -25,7 +25,11 @@ if [ ! -d "$refdir" ] || [ "$(git -C "$refdir" rev-parse HEAD 2>/dev/null)" != "
   git worktree add --detach "$refdir" "$commit" >/dev/null
 fi
 echo "compare-optimizer: reference $ref ($(git rev-parse --short "$commit")) against the working tree" >&2
-[ -f "$refdir/src/Cli/bin/Release/net10.0/compilerllm.dll" ] || dotnet build "$refdir/src/Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+# The reference needs its own ONNX Runtime (the default policy), copied into its output by its build.
+if [ ! -f "$refdir/src/Cli/bin/Release/net10.0/compilerllm.dll" ] || [ ! -e "$refdir/tools/onnxruntime" ]; then
+  (cd "$refdir" && bash scripts/setup.sh >/dev/null 2>&1)
+  dotnet build "$refdir/src/Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+fi
 dotnet build src/Cli -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 ref_cli=(dotnet "$refdir/src/Cli/bin/Release/net10.0/compilerllm.dll")
 new_cli=(dotnet "$root/src/Cli/bin/Release/net10.0/compilerllm.dll")
@@ -60,6 +64,8 @@ run() { # out-file err-file cli… -- optimize arguments…
 compare() { # file policy [extra…]
   local s=$1 policy=$2; shift 2
   local tag; tag="$(basename "${s%.s}").$policy${1:+.smt}"
+  # A reference run that failed (a missing tool, say) is not kept: it would make every later comparison differ.
+  if [ -f "$refout/$tag.s" ] && grep -q '^optimize failed: ' "$refout/$tag.s"; then rm -f "$refout/$tag.s"; fi
   [ -f "$refout/$tag.s" ] || run "$refout/$tag.s" "$refout/$tag.err" "${ref_cli[@]}" optimize "$s" -o "$refout/$tag.s" --policy "$policy" "$@"
   run "$newout/$tag.s" "$newout/$tag.err" "${new_cli[@]}" optimize "$s" -o "$newout/$tag.s" --policy "$policy" "$@"
   files=$((files + 1))

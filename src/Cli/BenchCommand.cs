@@ -11,13 +11,52 @@ internal static class BenchCommand
         var files = new Argument<string[]>("files") { Description = "Assembly files to measure (default: a csmith corpus built in the cache)", Arity = ArgumentArity.ZeroOrMore };
         var csmith = new Option<int>("--csmith") { Description = "Number of csmith programs for the default corpus (compiled at -O0, -O2, -O3)", DefaultValueFactory = _ => 12 };
         var iterations = new Option<int>("--iterations") { Description = "Timed passes; the fastest is reported", DefaultValueFactory = _ => 3 };
-        var policy = new Option<string?>("--policy") { Description = "Measure the ONNX policy instead (default | PATH.onnx): session creation and cost per candidate" };
-        var command = new Command("bench", "Measure the assembly model + analyses (instructions/second, bytes per instruction), or with --policy the policy's cost per candidate")
+        var policy = new Option<string?>("--policy") { Description = "Measure the ONNX policy instead (default | PATH.onnx): session creation and cost per candidate; with --unit, the optimizer's policy (default | PATH.onnx | all | none)" };
+        var unit = new Option<string?>("--unit") { Description = "Run the per-unit entry point (what the launcher and MSBuild run) on this GCC assembly file and print wall, CPU, peak memory and phase times" };
+        var arguments = new Option<string[]>("--arg") { Description = "With --unit: a GCC argument of the unit, used to assemble it (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("bench", "Measure the assembly model + analyses (instructions/second, bytes per instruction), with --policy the policy's cost per candidate, or with --unit one unit through the per-unit entry point")
         {
-            files, csmith, iterations, policy,
+            files, csmith, iterations, policy, unit, arguments,
         };
-        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(files) ?? [], parse.GetValue(csmith), parse.GetValue(iterations), parse.GetValue(policy))));
+        command.SetAction(parse => CliErrors.Guard(() => parse.GetValue(unit) is { } unitFile
+            ? RunUnit(unitFile, parse.GetValue(policy) ?? "default", parse.GetValue(arguments) ?? [], parse.GetResult(iterations) is null or { Implicit: true } ? 1 : parse.GetValue(iterations))
+            : Run(parse.GetValue(files) ?? [], parse.GetValue(csmith), parse.GetValue(iterations), parse.GetValue(policy))));
         return command;
+    }
+
+    /// <summary>
+    /// One unit through the engine's entry point, as a launcher process runs it: one run unless --iterations says more
+    /// (the first includes the JIT's work). CPU counts the tools the engine starts (as, gcc) apart from our own.
+    /// </summary>
+    private static int RunUnit(string file, string policyText, string[] arguments, int runs)
+    {
+        if (!File.Exists(file)) return CliErrors.Fail($"--unit: no such file '{file}'");
+        if (!CompilerLLM.Pipeline.PolicyRequest.TryParse(policyText, Environment.CurrentDirectory, out var request, out string? error))
+            return CliErrors.Fail("--policy: " + error);
+        var r = UnitBenchmark.Run(file, request, arguments, Math.Max(1, runs), m => Console.Error.WriteLine("bench: " + m));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine($"unit                  {file}");
+        Console.WriteLine($"policy                {request}");
+        Console.WriteLine($"lines                 {r.Lines}");
+        Console.WriteLine($"instruction lines     {r.InstructionLines} ({r.ModelledInstructions} modelled)");
+        for (int i = 0; i < r.Runs.Count; i++)
+        {
+            var run = r.Runs[i];
+            var rep = run.Report;
+            Console.WriteLine($"run {i + 1}: {rep.StatusText}, {rep.Functions} functions, {rep.Candidates} candidates, {rep.Applied} applied, {rep.FunctionFallbacks} function fallbacks");
+            Console.WriteLine(string.Create(inv, $"  wall                {run.Wall.TotalSeconds:F3} s"));
+            Console.WriteLine(string.Create(inv, $"  CPU engine          {run.Own.Cpu.TotalSeconds:F3} s (user {run.Own.User.TotalSeconds:F3}, sys {run.Own.System.TotalSeconds:F3})"));
+            Console.WriteLine(string.Create(inv, $"  CPU tools           {run.Tools.Cpu.TotalSeconds:F3} s (user {run.Tools.User.TotalSeconds:F3}, sys {run.Tools.System.TotalSeconds:F3})"));
+            Console.WriteLine(string.Create(inv, $"  CPU total           {run.Own.Cpu.TotalSeconds + run.Tools.Cpu.TotalSeconds:F3} s"));
+            foreach (var p in run.Phases)
+                Console.WriteLine(string.Create(inv, $"  phase {p.Name,-30} {p.Total.TotalSeconds,8:F3} s wall {p.Cpu.TotalSeconds,8:F3} s CPU  x{p.Count}"));
+        }
+        Console.WriteLine(string.Create(inv, $"peak RSS              {r.PeakRssKilobytes / 1024.0:F0} MB (this process, runtime included; the tools run apart)"));
+        Console.WriteLine(string.Create(inv, $"process CPU           {r.ProcessCpu.TotalSeconds:F3} s (runtime start, every run and the instruction count, tools included)"));
+        var first = r.Runs[0];
+        Console.WriteLine(string.Create(inv,
+            $"bench: unit {r.InstructionLines} instruction lines, {first.Wall.TotalSeconds:F2} s wall, {first.Own.Cpu.TotalSeconds + first.Tools.Cpu.TotalSeconds:F2} s CPU, {r.PeakRssKilobytes / 1024.0:F0} MB peak RSS"));
+        return 0;
     }
 
     private static int Run(string[] files, int csmithCount, int iterations, string? policy)

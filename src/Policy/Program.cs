@@ -4,4 +4,5 @@ var root = new RootCommand("compilerllm-train: builds the corpus, trains the rew
 root.Subcommands.Add(CompilerLLM.Training.FitSupervisedCommand.Create());
 root.Subcommands.Add(CompilerLLM.Training.TrainCommand.Create(ablate: false));
 root.Subcommands.Add(CompilerLLM.Training.TrainCommand.Create(ablate: true));
+root.Subcommands.Add(CompilerLLM.Training.TrainVariantsCommand.Create());
 return root.Parse(args).Invoke();

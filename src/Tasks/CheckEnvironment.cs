@@ -41,6 +41,18 @@ public sealed class CheckEnvironment : CompilerLlmTask
     /// <summary>Where the variant configuration's stamp goes (model hash, objective, workload).</summary>
     public string? VariantStampFile { get; set; }
 
+    /// <summary>CompilerLlmTune: true, false or empty (false).</summary>
+    public string? Tune { get; set; }
+    /// <summary>CompilerLlmBenchmarkCommand (defaulted to the test command by the targets).</summary>
+    public string? BenchmarkCommand { get; set; }
+    public string? TuneCandidates { get; set; }
+    public string? TuneRounds { get; set; }
+    public string? TuneMargin { get; set; }
+    /// <summary>CompilerLlmTuneTestVariant: test only.</summary>
+    public string? TuneTestVariant { get; set; }
+    /// <summary>Where the tune configuration's stamp goes.</summary>
+    public string? TuneStampFile { get; set; }
+
     /// <summary>Resolved path and version of the compiler (goes into every compile stamp).</summary>
     [Output] public string CompilerIdentity { get; private set; } = "";
     /// <summary>True when the optimizer runs in this build.</summary>
@@ -48,6 +60,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
     [Output] public string PolicyIdentity { get; private set; } = "";
     /// <summary>True when units choose variants in this build (a variant model loaded, or the size objective).</summary>
     [Output] public bool VariantsEffective { get; private set; }
+    /// <summary>True when tune mode measures variants in this build.</summary>
+    [Output] public bool TuneEffective { get; private set; }
 
     public override bool Execute()
     {
@@ -62,6 +76,8 @@ public sealed class CheckEnvironment : CompilerLlmTask
         bool validate = ParseBool("CompilerLlmValidateWithSmt", ValidateWithSmt, pending);
         VariantSelection.TryParse(Variants, ProjectDirectory, pending, out string? variantModel);
         VariantSelection.TryParseObjective(Objective, pending, out var objective);
+        bool tune = ParseBool("CompilerLlmTune", Tune, pending);
+        TuneSettings.Validate(TuneCandidates, TuneRounds, TuneMargin, TuneTestVariant, pending);
 
         string? compilerPath = ProcessRunner.FindOnPath(Compiler);
         if (compilerPath is null)
@@ -101,8 +117,21 @@ public sealed class CheckEnvironment : CompilerLlmTask
                 new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
             ]);
             VariantsEffective = objective == CompilerLLM.Variants.VariantObjective.Size || VariantSelection.Load(BuildEngine, variantModel, pending) is not null;
+            if (tune) TuneEffective = CheckTune(type, objective, pending);
+            // Tune mode rewrites the compile step's decisions: turning it on or off makes every unit choose again.
             if (!string.IsNullOrEmpty(VariantStampFile))
-                BuildStamp.Write(VariantStampFile, [new("package", BuildStamp.PackageIdentity), new("variants", VariantSelection.Identity(variantModel, objective, ProfileWorkload))]);
+                BuildStamp.Write(VariantStampFile,
+                [
+                    new("package", BuildStamp.PackageIdentity), new("variants", VariantSelection.Identity(variantModel, objective, ProfileWorkload)),
+                    new("tune", TuneEffective ? "true" : "false"),
+                ]);
+            if (!string.IsNullOrEmpty(TuneStampFile))
+                BuildStamp.Write(TuneStampFile,
+                [
+                    new("package", BuildStamp.PackageIdentity), new("tune", TuneEffective ? "true" : "false"), new("benchmark", BenchmarkCommand ?? ""),
+                    new("test-command", TestCommand ?? ""), new("candidates", TuneCandidates ?? ""), new("rounds", TuneRounds ?? ""),
+                    new("margin", TuneMargin ?? ""), new("test-variant", TuneTestVariant ?? ""),
+                ]);
         }
         BuildStamp.Write(LinkStampFile,
         [
@@ -116,6 +145,24 @@ public sealed class CheckEnvironment : CompilerLlmTask
         ]);
         Report(pending);
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Whether tune mode can run in this build; CLLM2011 when it cannot, CLLM2013 for the test-only variant.</summary>
+    private bool CheckTune(string type, CompilerLLM.Variants.VariantObjective objective, List<PendingDiagnostic> pending)
+    {
+        string? why = null;
+        if (objective == CompilerLLM.Variants.VariantObjective.Size) why = "the objective is size (sizes are measured exactly without it)";
+        else if (!VariantsEffective) why = "no variant model chooses the variants (CompilerLlmVariants is base, or the model cannot be used)";
+        else if (string.IsNullOrWhiteSpace(BenchmarkCommand)) why = "there is no benchmark command (CompilerLlmBenchmarkCommand, by default CompilerLlmTestCommand)";
+        else if (type == "StaticLibrary") why = "a static library is not relinked for timing (tune mode times an Application or a SharedLibrary)";
+        if (why is not null)
+        {
+            pending.Add(new(Diagnostics.TuneNotPossible, null, 0, [why]));
+            return false;
+        }
+        if (CompilerLLM.Pipeline.TuneCandidateInjection.TryParse(TuneTestVariant, out var injection) && injection is not null)
+            pending.Add(new(Diagnostics.TuneTestVariantOn, null, 0, [injection.Variant.Name, string.Join(' ', injection.Variant.Flags)]));
+        return true;
     }
 
     internal static bool ParseBool(string name, string? value, List<PendingDiagnostic> pending)

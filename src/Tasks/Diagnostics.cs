@@ -114,6 +114,15 @@ public static class Diagnostics
     public static readonly DiagnosticDescriptor VariantNotUsed = new("CLLM2010", DiagnosticSeverity.Warning,
         "{0}: {1}; this file keeps the project's flags.",
         "A stale profile (the source changed since the training run) is refreshed by the next build that runs the workload.");
+    public static readonly DiagnosticDescriptor TuneNotPossible = new("CLLM2011", DiagnosticSeverity.Warning,
+        "CompilerLlmTune is on, but {0}; no variant is measured.",
+        "Tune mode measures the variant model's alternatives with a benchmark: set CompilerLlmBenchmarkCommand (or CompilerLlmTestCommand), keep CompilerLlmVariants on a model and CompilerLlmObjective on speed.");
+    public static readonly DiagnosticDescriptor BenchmarkFails = new("CLLM2012", DiagnosticSeverity.Warning,
+        "Tune mode: the benchmark command does not run on the zero-shot build ({0}); every file keeps its zero-shot variant.",
+        "Make CompilerLlmBenchmarkCommand run the artifact at $(NativeOutputPath) and exit 0.");
+    public static readonly DiagnosticDescriptor TuneTestVariantOn = new("CLLM2013", DiagnosticSeverity.Warning,
+        "CompilerLlmTuneTestVariant is set: tune mode also measures the variant '{0}' ({1}) for every tuned file. This is for testing the package only.",
+        "Remove CompilerLlmTuneTestVariant from the project.");
 
     // ---- 3xxx: optimizer fallbacks (warnings)
     public static readonly DiagnosticDescriptor FileUnreadable = new("CLLM3001", DiagnosticSeverity.Warning,
@@ -152,6 +161,9 @@ public static class Diagnostics
     public static readonly DiagnosticDescriptor FlakyTest = new("CLLM4006", DiagnosticSeverity.Warning,
         "Test replay: two runs of the test command on GCC's own build behave differently ({0}); using GCC's build unchanged.",
         "The test command must be deterministic: fix seeds, avoid printing times or addresses on stdout.");
+    public static readonly DiagnosticDescriptor TunedVariantFailsTest = new("CLLM4007", DiagnosticSeverity.Warning,
+        "{0}: variant {1} was measured faster, but the test command behaves differently with it; this file keeps variant {2}.",
+        "Nothing to do for a correct program; a variant that changes behaviour points at undefined behaviour in the file (or a compiler bug).");
 
     // ---- 5xxx: information (messages)
     public static readonly DiagnosticDescriptor Summary = new("CLLM5001", DiagnosticSeverity.Message,
@@ -176,6 +188,12 @@ public static class Diagnostics
     public static readonly DiagnosticDescriptor VariantChosen = new("CLLM5007", DiagnosticSeverity.Message,
         "{0}: compiled with variant {1} ({2}).",
         "Set CompilerLlmVariants to base to keep the project's flags everywhere.");
+    public static readonly DiagnosticDescriptor VariantTuned = new("CLLM5008", DiagnosticSeverity.Message,
+        "{0}: tune mode takes variant {1} over {2}: measured {3}x faster, 95% interval [{4}, {5}].",
+        "The records directory (CompilerLlmTuneRecords) keeps every measurement for the variant trainer.");
+    public static readonly DiagnosticDescriptor TuneDone = new("CLLM5009", DiagnosticSeverity.Message,
+        "Tune: {0} file(s) tuned ({1} decision(s) from the tune cache), {2} changed variant; {3} benchmark run(s), {4} test run(s), {5} s.",
+        "A program whose units, flags, benchmark and model are unchanged takes its decisions from the cache without running the benchmark.");
 
     // ---- 6xxx: GCC's warnings (relayed)
     public static readonly DiagnosticDescriptor GccWarning = new("CLLM6001", DiagnosticSeverity.Warning,

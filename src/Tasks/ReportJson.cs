@@ -7,6 +7,7 @@ namespace CompilerLLM.Build.Tasks;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ReplayReport))]
 [JsonSerializable(typeof(ProjectReport))]
+[JsonSerializable(typeof(TuneSummary))]
 internal sealed partial class ReportJson : JsonSerializerContext;
 
 /// <summary>The options the package's own reports (replay, project) are written and read with.</summary>

@@ -35,6 +35,9 @@ public sealed record ProjectReport(
             s.Append("; no test replay");
         var variants = Units.Where(u => u.Variant is { IsBase: false }).GroupBy(u => u.Variant!.Variant).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (variants.Count > 0) s.Append("; variants: ").Append(string.Join(", ", variants.Select(g => $"{g.Count()} {g.Key}")));
+        var tuned = Units.Where(u => u.Variant?.Tuning is not null).ToList();
+        if (tuned.Count > 0)
+            s.Append(CultureInfo.InvariantCulture, $"; tune: {tuned.Count} TU(s) measured, {tuned.Count(u => u.Variant!.Tuning!.Chosen != u.Variant.Tuning.ZeroShot)} changed");
         return s.ToString();
     }
 }
@@ -111,16 +114,57 @@ public sealed class WriteReport : CompilerLlmTask
         if (v.TextBytes?.GetValueOrDefault(v.Variant) is { } bytes and > 0) parts.Add($"{bytes} bytes of code");
         if (v.Profile is { } p) parts.Add(string.Create(CultureInfo.InvariantCulture, $"profile coverage {p.Coverage:P0}"));
         if (v.MeasuredSpeedup is { } m)
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"measured {m:0.###}x [{v.MeasuredLow:0.###}, {v.MeasuredHigh:0.###}]"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"tuned from {v.Tuning?.ZeroShot}: measured {m:0.###}x [{v.MeasuredLow:0.###}, {v.MeasuredHigh:0.###}]"));
+        else if (v.Tuning is { } t)
+            parts.Add($"tune kept {t.ZeroShot}");
         if (v.Note is not null) parts.Add(v.Note);
         return string.Join("; ", parts);
     }
+
+    /// <summary>One line per measured candidate of a tuned unit: the speedup over the unit's zero-shot variant, its interval, the verdict.</summary>
+    public static string MeasuredText(CompilerLLM.Variants.MeasuredVariant m) => m.Speedup is { } x && m.Rounds > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{x:0.###}x [{m.Low:0.###}, {m.High:0.###}] over {m.Rounds} rounds")
+        : m.Detail ?? "";
+
+    private static void TuneHtml(StringBuilder h, ProjectReport p)
+    {
+        var tuned = p.Units.Where(u => u.Variant?.Tuning is not null).ToList();
+        if (tuned.Count == 0) return;
+        h.Append("<h2>Tune mode</h2>\n<p>Speedups are the zero-shot variant's time over the candidate's (above 1: faster), medians over interleaved rounds under randomized layout, with 95% intervals; a candidate is taken only when its whole interval clears the margin.</p>\n");
+        h.Append("<table><tr><th>source</th><th>zero-shot</th><th>final</th><th>candidate</th><th>measured</th><th>verdict</th></tr>\n");
+        foreach (var u in tuned)
+        {
+            var t = u.Variant!.Tuning!;
+            string cached = t.FromCache ? " (from the tune cache)" : "";
+            if (t.Measured.Count == 0)
+                h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td>").Append(E(t.ZeroShot)).Append("</td><td>").Append(E(t.Chosen + cached)).Append("</td><td colspan=\"3\">no candidate</td></tr>\n");
+            foreach (var m in t.Measured)
+            {
+                h.Append("<tr><td>").Append(E(u.Source)).Append("</td><td>").Append(E(t.ZeroShot)).Append("</td><td>").Append(E(t.Chosen + cached))
+                    .Append("</td><td>").Append(E(m.Variant)).Append("</td><td>").Append(E(MeasuredText(m))).Append("</td><td")
+                    .Append(m.Variant == t.Chosen ? " class=\"ok\"" : "").Append('>').Append(E(VerdictText(m.Verdict))).Append("</td></tr>\n");
+            }
+        }
+        h.Append("</table>\n");
+    }
+
+    private static string VerdictText(CompilerLLM.Variants.TuneVerdict v) => v switch
+    {
+        CompilerLLM.Variants.TuneVerdict.Faster => "faster beyond the margin: taken",
+        CompilerLLM.Variants.TuneVerdict.FasterNotBest => "faster, but another candidate was better",
+        CompilerLLM.Variants.TuneVerdict.NotClear => "no change beyond the margin",
+        CompilerLLM.Variants.TuneVerdict.Slower => "slower",
+        CompilerLLM.Variants.TuneVerdict.Identical => "identical object",
+        CompilerLLM.Variants.TuneVerdict.DoesNotCompile => "does not compile",
+        CompilerLLM.Variants.TuneVerdict.BenchmarkFailed => "the benchmark failed",
+        _ => "the test command behaves differently: not taken",
+    };
 
     public static string Html(ProjectReport p)
     {
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>CompilerLLM report: ").Append(E(p.Project)).Append("</title>\n");
-        h.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}pre{margin:0}.fb{color:#a00}</style></head><body>\n");
+        h.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}pre{margin:0}.fb{color:#a00}.ok{color:#070}</style></head><body>\n");
         h.Append("<h1>CompilerLLM: ").Append(E(p.Project)).Append("</h1>\n<p>").Append(E(p.SummaryLine())).Append("</p>\n");
         if (p.Replay is { } r)
         {
@@ -139,6 +183,7 @@ public sealed class WriteReport : CompilerLlmTask
             h.Append(CultureInfo.InvariantCulture, $"</td><td>{u.Functions}</td><td>{u.Candidates}</td><td>{u.Applied}</td><td>{u.FunctionFallbacks}</td><td>{u.SizeDelta}</td><td>{u.EstimatedCycleDelta:0.#}</td><td>{u.OptimizerSeconds:0.000}</td><td>").Append(E(VariantText(u.Variant))).Append("</td></tr>\n");
         }
         h.Append("</table>\n");
+        TuneHtml(h, p);
         foreach (var u in p.Units.Where(u => u.Report is not null))
         {
             h.Append("<h3>").Append(E(u.Source)).Append("</h3>\n<table><tr><th>function</th><th>rule</th><th>line</th><th>before</th><th>after</th></tr>\n");

@@ -27,6 +27,11 @@ public enum PassReason : byte
     DriverMode,
 }
 
+/// <summary>One source's share of a several-source <c>gcc -c</c>: its own command line and what it compiles.</summary>
+/// <param name="Arguments">The original arguments with the other sources left out.</param>
+/// <param name="Invocation">That command taken apart.</param>
+public sealed record SourceCommand(IReadOnlyList<string> Arguments, CompileInvocation Invocation);
+
 /// <summary>The language of a source, from its file name as GCC decides it.</summary>
 public enum SourceLanguage : byte
 {
@@ -139,6 +144,41 @@ public sealed record CompileInvocation(string Source, SourceLanguage Language, s
         }
         reason = default;
         return new CompileInvocation(source, LanguageOf(source)!.Value, obj, assembly);
+    }
+
+    /// <summary>
+    /// <c>gcc -c a.c b.c …</c> (several sources, no <c>-o</c>), as GCC runs it: one compilation per source, in order,
+    /// each writing its object into the current directory under the source's name (lz4's and many hand-written
+    /// Makefiles build a library so). Returns one single-source command line per source (every other argument kept),
+    /// each with its <see cref="CompileInvocation"/>; null when the command is not that, or when splitting could change
+    /// what GCC does: an explicit dependency file or target (<c>-MF</c>, <c>-MT</c>, <c>-MQ</c>) shared by the sources,
+    /// two sources with one object name, or any source that on its own would pass through.
+    /// </summary>
+    public static IReadOnlyList<SourceCommand>? SplitSources(IReadOnlyList<string> args)
+    {
+        if (Classify(args, out var reason) is not null || reason != PassReason.SeveralSources) return null;
+        var sources = new List<int>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            if (!a.StartsWith('-'))
+            {
+                if (LanguageOf(a) is not null) sources.Add(i);
+                continue;
+            }
+            if (a.StartsWith("-o", StringComparison.Ordinal) || a.StartsWith("-MF", StringComparison.Ordinal)
+                || a.StartsWith("-MT", StringComparison.Ordinal) || a.StartsWith("-MQ", StringComparison.Ordinal)) return null;
+            if (TakesValue.Contains(a)) i++;
+        }
+        var commands = new List<SourceCommand>(sources.Count);
+        var objects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (int source in sources)
+        {
+            var single = args.Where((_, i) => i == source || !sources.Contains(i)).ToList();
+            if (Classify(single, out _) is not { } invocation || !objects.Add(invocation.Object)) return null;
+            commands.Add(new SourceCommand(single, invocation));
+        }
+        return commands;
     }
 
     /// <summary>GCC's own name for a dependency file of <c>-MD</c>: the object's name with its suffix replaced by <c>.d</c>.</summary>

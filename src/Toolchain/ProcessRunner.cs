@@ -76,6 +76,7 @@ public static class ProcessRunner
 
         using var process = new Process { StartInfo = startInfo };
         var stopwatch = Stopwatch.StartNew();
+        long cpuStart = PhaseTimings.CpuMicroseconds();
         Start(process, spec.FileName);
 
         using var abandonPumps = new CancellationTokenSource();
@@ -112,6 +113,7 @@ public static class ProcessRunner
         }
 
         stopwatch.Stop();
+        PhaseTimings.Add("process." + Path.GetFileName(spec.FileName), stopwatch.Elapsed, cpuStart);
         int exitCode = process.HasExited ? process.ExitCode : -1;
         return new ProcessResult(exitCode, stdout.Snapshot(), stderr.Snapshot(), stopwatch.Elapsed, timedOut)
         {

@@ -37,7 +37,7 @@ public sealed class LayeringTests
         ["CompilerLLM.Inference"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Cost", "CompilerLLM.Rewriting", "CompilerLLM.Inference.OnnxRuntime"],
         ["CompilerLLM.Variants"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime"],
         ["CompilerLLM.Pipeline"] = ["CompilerLLM.Assembly", "CompilerLLM.Analysis", "CompilerLLM.Caching", "CompilerLLM.Cost", "CompilerLLM.Verification",
-            "CompilerLLM.Rewriting", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime", "CompilerLLM.Variants"],
+            "CompilerLLM.Rewriting", "CompilerLLM.Inference", "CompilerLLM.Inference.OnnxRuntime", "CompilerLLM.Variants", "CompilerLLM.Timing"],
     };
 
     public static TheoryData<string> Assemblies() => [.. AllowedReferences.Keys];

@@ -99,6 +99,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal(AsmReader.ReadFile(s).Instructions.Length, int.Parse(m.Groups[1].Value));
         Assert.True(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
+
+    [Fact]
+    public void BenchOfAUnitRunsTheEntryPointAndReportsItsPhases()
+    {
+        string s = Compile("prog", Program, "-O2");
+        var r = Cli("bench", "--unit", s, "--policy", "all");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var m = Regex.Match(LastLine(r.StandardOutput), @"^bench: unit (\d+) instruction lines, [\d.]+ s wall, ([\d.]+) s CPU, (\d+) MB peak RSS$");
+        Assert.True(m.Success, r.StandardOutput);
+        Assert.Equal(AsmReader.ReadFile(s).Instructions.Length, int.Parse(m.Groups[1].Value));
+        Assert.True(int.Parse(m.Groups[3].Value) > 0);
+        // The entry point's phases, the tools it ran among them: GCC's object assembled, the model read from the object.
+        Assert.Matches(@"phase unit\.assemble-gcc-object +[\d.]+ s wall", r.StandardOutput);
+        Assert.Matches(@"phase read\.model +[\d.]+ s wall", r.StandardOutput);
+        Assert.Matches(@"phase process\.as +[\d.]+ s wall +[\d.]+ s CPU  x\d", r.StandardOutput);
+        Assert.DoesNotContain("read.assemble-listing", r.StandardOutput);
+    }
 }
 
 public sealed class OptimizeCliTests : IDisposable

@@ -14,7 +14,7 @@ public sealed class VariantTests(PackageFixture fixture)
     private const string Optimized = "<CompilerLlmOptimize>true</CompilerLlmOptimize>\n<CompilerLlmTestCommand>$(NativeOutputPath)</CompilerLlmTestCommand>";
 
     /// <summary>A variant model (the real contract) that scores one variant above every other, whatever the unit.</summary>
-    private static string ModelPreferring(TestProject p, string variant)
+    internal static string ModelPreferring(TestProject p, string variant)
     {
         int width = VariantFeatures.Width;
         var w = new float[width];

@@ -113,6 +113,47 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Fact]
+    public void Several_sources_in_one_compile_are_each_optimized_with_gccs_dependency_files()
+    {
+        // lz4's library Makefile: $(CC) $(CFLAGS) -c lz4.c lz4hc.c … (one object per source, in the current directory).
+        _box.Write("k.c", Sources.Kernel);
+        _box.Write("h.c", "unsigned helper(const unsigned *a, int n) { unsigned s = 0; for (int i = 0; i < n; i++) s += a[i] * 5u; return s; }\n");
+        var r = _box.Cc("gcc", "-O2 -MMD -c k.c h.c");
+        Assert.True(r.Succeeded, r.StandardError);
+        Assert.Equal("", r.StandardError);
+        Assert.Equal(2, _box.Log.Split('\n').Count(l => l.Contains("CLLM7005")));
+        string ourK = File.ReadAllText(_box.File("k.d")), ourH = File.ReadAllText(_box.File("h.d"));
+        File.Move(_box.File("k.o"), _box.File("ours-k.o"));
+        File.Move(_box.File("h.o"), _box.File("ours-h.o"));
+
+        Assert.True(_box.Gcc("-O2 -MMD -c k.c h.c").Succeeded);
+        Assert.Equal(File.ReadAllText(_box.File("k.d")), ourK);
+        Assert.Equal(File.ReadAllText(_box.File("h.d")), ourH);
+        Assert.True(_box.Gcc("-o ours ours-k.o ours-h.o").Succeeded);
+        Assert.True(_box.Gcc("-o plain k.o h.o").Succeeded);
+        Assert.Equal(_box.Run(_box.File("plain"), []).StandardOutput, _box.Run(_box.File("ours"), []).StandardOutput);
+    }
+
+    [Fact]
+    public void Several_sources_with_an_error_in_one_fail_as_gcc_does_and_the_others_are_built()
+    {
+        _box.Write("k.c", Sources.Kernel);
+        _box.Write("bad.c", "int f(void) { return undeclared; }\n");
+        _box.Write("w.c", "int g(int x) { int unused; return x * 3; }\n");
+        var ours = _box.Cc("gcc", "-O2 -Wall -c k.c bad.c w.c");
+        Assert.True(File.Exists(_box.File("k.o")) && File.Exists(_box.File("w.o")));
+        Assert.False(File.Exists(_box.File("bad.o")));
+        File.Delete(_box.File("k.o"));
+        File.Delete(_box.File("w.o"));
+        var gcc = _box.Gcc("-O2 -Wall -c k.c bad.c w.c");
+        Assert.NotEqual(0, gcc.ExitCode);
+        Assert.Equal(gcc.ExitCode, ours.ExitCode);
+        Assert.Equal(gcc.StandardError, ours.StandardError);
+        Assert.Contains("unused variable", ours.StandardError);
+        Assert.True(File.Exists(_box.File("k.o")) && File.Exists(_box.File("w.o")));
+    }
+
+    [Fact]
     public void A_second_compile_comes_from_the_cache_with_the_same_object()
     {
         _box.Write("k.c", Sources.Kernel);

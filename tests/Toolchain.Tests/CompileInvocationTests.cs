@@ -93,6 +93,29 @@ public sealed class CompileInvocationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("-O3 -c a.c b.c", "-O3 -c a.c|-O3 -c b.c", "a.o|b.o")]
+    [InlineData("-c lib/a.c -Ilib lib/b.c -MMD -fPIC", "-c lib/a.c -Ilib -MMD -fPIC|-c -Ilib lib/b.c -MMD -fPIC", "a.o|b.o")]
+    [InlineData("-c -I x.c a.c b.cpp", "-c -I x.c a.c|-c -I x.c b.cpp", "a.o|b.o")]
+    public void Several_sources_without_an_output_split_into_one_command_each(string commandLine, string commands, string objects)
+    {
+        var parts = CompileInvocation.SplitSources(Words(commandLine));
+        Assert.NotNull(parts);
+        Assert.Equal(commands.Split('|').Select(Words), parts.Select(p => p.Arguments.ToArray()));
+        Assert.Equal(objects.Split('|'), parts.Select(p => p.Invocation.Object));
+    }
+
+    [Theory]
+    [InlineData("-c a.c")]                   // one source: Classify's
+    [InlineData("a.c b.c -o prog")]          // linking
+    [InlineData("-c a.c b.c -o x.o")]        // GCC's own error to give
+    [InlineData("-c -MMD -MF d.d a.c b.c")]  // one dependency file for both
+    [InlineData("-c -MD -MT t a.c b.c")]
+    [InlineData("-c a.c sub/a.c")]           // one object name for both
+    [InlineData("-c a.c b.c -flto")]         // a source that alone would pass too
+    public void Several_sources_that_cannot_be_split_faithfully_are_not(string commandLine) =>
+        Assert.Null(CompileInvocation.SplitSources(Words(commandLine)));
+
+    [Theory]
     [InlineData("x.o", "x.d")]
     [InlineData("out/x.o", "out/x.d")]
     [InlineData("out.dir/x", "out.dir/x.d")]

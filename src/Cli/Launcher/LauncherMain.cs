@@ -30,29 +30,62 @@ public static class LauncherMain
         foreach (var p in problems) log.Write(LauncherCode.Configuration, $"{p.Where}: {p.Message}");
         if (!settings.Optimize || problems.Count > 0) return Exec.Replace(compiler, arguments);
 
-        var invocation = CompileInvocation.Classify(arguments, out _);
-        if (invocation is null) return Exec.Replace(compiler, arguments);
+        var invocation = CompileInvocation.Classify(arguments, out var reason);
+        var several = invocation is null && reason == PassReason.SeveralSources ? CompileInvocation.SplitSources(arguments) : null;
+        if (invocation is null && several is null) return Exec.Replace(compiler, arguments);
         if (!CompilerProbe.IsGccForX8664(compiler, settings.CacheDirectory, out string why))
         {
             log.Write(LauncherCode.Configuration, $"{compiler}: {why}; compiling unchanged");
             return Exec.Replace(compiler, arguments);
         }
-        int? exit;
+        if (invocation is not null) return Optimize(settings, log, compiler, arguments, invocation) ?? Exec.Replace(compiler, arguments);
+
+        // gcc -c a.c b.c: one unit per source, in order, as GCC compiles them; a source the launcher steps aside for is
+        // GCC's own compile of that source alone. Like GCC, a failing source does not stop the others.
+        int exit = 0;
+        foreach (var part in several!)
+            exit = Math.Max(exit, Optimize(settings, log, compiler, part.Arguments, part.Invocation) ?? CompileAlone(compiler, part.Arguments));
+        return exit;
+    }
+
+    /// <summary>The optimized compile of one unit; null when the launcher steps aside (the compiler's own command must run).</summary>
+    private static int? Optimize(LauncherSettings settings, LauncherLog log, string compiler, IReadOnlyList<string> arguments, CompileInvocation invocation)
+    {
         try
         {
-            exit = new CompileAction(settings, log).Run(compiler, arguments, invocation);
+            return new CompileAction(settings, log).Run(compiler, arguments, invocation);
         }
         catch (ToolNotFoundException e)
         {
             log.Write(LauncherCode.UnitFellBack, $"{invocation.Object}: {e.Message}; compiling unchanged");
-            exit = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Write(LauncherCode.UnitFellBack, $"{invocation.Object}: {e.Message}; compiling unchanged");
-            exit = null;
         }
-        return exit ?? Exec.Replace(compiler, arguments);
+        return null;
+    }
+
+    /// <summary>
+    /// The compiler's own command for one source of several, run as a child (the launcher has more sources to do, so it
+    /// cannot become the compiler): its output relayed as it is, its exit code returned, no time limit.
+    /// </summary>
+    private static int CompileAlone(string compiler, IReadOnlyList<string> arguments)
+    {
+        var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler, ToolTimeout = Timeout.InfiniteTimeSpan }, Environment.CurrentDirectory);
+        ProcessResult result;
+        try
+        {
+            result = gcc.Invoke(arguments);
+        }
+        catch (ToolNotFoundException)
+        {
+            Console.Error.WriteLine($"compilerllm-cc: cannot run '{compiler}'");
+            return 127;
+        }
+        Console.Out.Write(result.StandardOutput);
+        Console.Error.Write(result.StandardError);
+        return result.ExitCode;
     }
 
     public const string Usage = """

@@ -37,7 +37,7 @@ public static class AdvantageEstimator
             var embeddings = new float[batch.Count][];
             for (int p = 0; p < batch.Count; p++)
                 embeddings[p] = batch[p].Embedding ?? throw new ArgumentException($"Group {p} has no embedding but cross-group normalization is on.", nameof(batch));
-            var weights = CrossGroupNormalization.Weights(CrossGroupNormalization.Similarity(embeddings, config.Kernel), config.KernelTemperature);
+            var weights = CrossGroupNormalization.WeightsFor(embeddings, config);
             CrossGroupNormalization.Aggregate(baselines, weights, config.CrossGroupBlend).CopyTo(baselines);
         }
 

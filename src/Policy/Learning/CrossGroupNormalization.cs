@@ -65,6 +65,37 @@ public static class CrossGroupNormalization
         return w;
     }
 
+    /// <summary>
+    /// Uniform weights over each group's <paramref name="k"/> most similar groups (itself included, ties broken by
+    /// index): the K-nearest-neighbour form of CG-MN, used when the batch holds programs of very different kinds and
+    /// a softmax over all of them would blur the baseline. <paramref name="k"/> at or above P is the uniform average.
+    /// </summary>
+    public static double[,] NearestNeighbourWeights(double[,] similarity, int k)
+    {
+        ArgumentNullException.ThrowIfNull(similarity);
+        int p = similarity.GetLength(0);
+        if (similarity.GetLength(1) != p) throw new ArgumentException("The similarity matrix must be square.", nameof(similarity));
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k));
+        int take = Math.Min(k, p);
+        var w = new double[p, p];
+        for (int i = 0; i < p; i++)
+        {
+            int row = i;
+            // The group itself first (it is always its own neighbour), then by similarity, then by index.
+            var order = Enumerable.Range(0, p).OrderBy(j => j == row ? 0 : 1).ThenByDescending(j => similarity[row, j]).ThenBy(j => j);
+            foreach (int j in order.Take(take)) w[i, j] = 1.0 / take;
+        }
+        return w;
+    }
+
+    /// <summary>The neighbour weights a configuration asks for: K nearest when <see cref="TrainingConfig.CrossGroupNeighbours"/> is set, else the softmax.</summary>
+    public static double[,] WeightsFor(IReadOnlyList<float[]> embeddings, TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var similarity = Similarity(embeddings, config.Kernel);
+        return config.CrossGroupNeighbours > 0 ? NearestNeighbourWeights(similarity, config.CrossGroupNeighbours) : Weights(similarity, config.KernelTemperature);
+    }
+
     /// <summary>The blended baselines (μ̃_p, σ̃_p) for every group.</summary>
     public static GroupStatistics[] Aggregate(ReadOnlySpan<GroupStatistics> own, double[,] weights, double blend)
     {

@@ -14,12 +14,21 @@ public static class GroupNormalization
         ArgumentNullException.ThrowIfNull(group);
         var rollouts = group.Rollouts;
         if (rollouts.Count == 0) throw new ArgumentException("A group needs at least one rollout.", nameof(group));
+        var rewards = new double[rollouts.Count];
+        for (int i = 0; i < rewards.Length; i++) rewards[i] = rollouts[i].Reward;
+        return Statistics(rewards);
+    }
+
+    /// <summary>Mean and population standard deviation of one group's rewards (any policy family).</summary>
+    public static GroupStatistics Statistics(ReadOnlySpan<double> rewards)
+    {
+        if (rewards.Length == 0) throw new ArgumentException("A group needs at least one rollout.", nameof(rewards));
         double mean = 0;
-        foreach (var r in rollouts) mean += r.Reward;
-        mean /= rollouts.Count;
+        foreach (double r in rewards) mean += r;
+        mean /= rewards.Length;
         double var = 0;
-        foreach (var r in rollouts) var += (r.Reward - mean) * (r.Reward - mean);
-        var /= rollouts.Count;
+        foreach (double r in rewards) var += (r - mean) * (r - mean);
+        var /= rewards.Length;
         return new GroupStatistics(mean, Math.Sqrt(var));
     }
 

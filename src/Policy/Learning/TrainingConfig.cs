@@ -68,6 +68,11 @@ public sealed record TrainingConfig
     public SimilarityKernel Kernel { get; init; } = SimilarityKernel.Rbf;
     /// <summary>τ in w_pq = softmax_q(s_pq/τ).</summary>
     public double KernelTemperature { get; init; } = 1.0;
+    /// <summary>
+    /// K: when positive, each group's neighbours are its K most similar groups with equal weight
+    /// (<see cref="Learning.CrossGroupNormalization.NearestNeighbourWeights"/>) instead of the softmax over the batch.
+    /// </summary>
+    public int CrossGroupNeighbours { get; init; }
     /// <summary>λ ∈ [0, 1]: μ̃ = (1−λ)μ_p + λ·μ̂_p, same for σ.</summary>
     public double CrossGroupBlend { get; init; } = 0.5;
 
@@ -111,6 +116,7 @@ public sealed record TrainingConfig
         Check(AdvantageEpsilon > 0, nameof(AdvantageEpsilon), AdvantageEpsilon);
         Check(Enum.IsDefined(Kernel), nameof(Kernel), Kernel);
         Check(KernelTemperature > 0, nameof(KernelTemperature), KernelTemperature);
+        Check(CrossGroupNeighbours >= 0, nameof(CrossGroupNeighbours), CrossGroupNeighbours);
         Check(CrossGroupBlend >= 0 && CrossGroupBlend <= 1, nameof(CrossGroupBlend), CrossGroupBlend);
         Check(SurpriseAlpha >= 0, nameof(SurpriseAlpha), SurpriseAlpha);
         Check(SurpriseMaxFactor >= 1, nameof(SurpriseMaxFactor), SurpriseMaxFactor);

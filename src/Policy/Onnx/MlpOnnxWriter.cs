@@ -20,8 +20,15 @@ public static class MlpOnnxWriter
     private const int AttributeFloat = 1;    // AttributeProto.AttributeType.FLOAT
     private const int AttributeInt = 2;      // AttributeProto.AttributeType.INT
 
+    /// <param name="layers">The network, first layer first; the last gives one output per row.</param>
+    /// <param name="inputName">The graph's input.</param>
+    /// <param name="outputName">The graph's output.</param>
+    /// <param name="metadata">Model metadata (the contract's keys).</param>
+    /// <param name="docString">The graph's description.</param>
+    /// <param name="inputSkip">When given, a linear term of the raw input added to the network's output,
+    /// output = MLP(x) + x·<paramref name="inputSkip"/> (one weight per input; a <c>Gemm</c> and an <c>Add</c>).</param>
     public static byte[] Write(IReadOnlyList<DenseLayerWeights> layers, string inputName, string outputName,
-        IReadOnlyDictionary<string, string> metadata, string? docString = null)
+        IReadOnlyDictionary<string, string> metadata, string? docString = null, float[]? inputSkip = null)
     {
         if (layers.Count == 0) throw new ArgumentException("an MLP needs at least one layer", nameof(layers));
         for (int i = 0; i < layers.Count; i++)
@@ -31,13 +38,16 @@ public static class MlpOnnxWriter
                 throw new ArgumentException($"layer {i} takes {layers[i].Inputs} inputs but layer {i - 1} gives {layers[i - 1].Outputs}");
         }
 
+        if (inputSkip is not null && (inputSkip.Length != layers[0].Inputs || layers[^1].Outputs != 1 || !inputSkip.All(float.IsFinite)))
+            throw new ArgumentException($"the input skip needs {layers[0].Inputs} finite weights and a one-output network", nameof(inputSkip));
+        string networkOutput = inputSkip is null ? outputName : "network.output";
         var graph = new ProtoMessage();
         string current = inputName;
         for (int i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
             bool last = i == layers.Count - 1;
-            string gemmOut = last && layer.Activation == Activation.None ? outputName : $"layer{i}.linear";
+            string gemmOut = last && layer.Activation == Activation.None ? networkOutput : $"layer{i}.linear";
             graph.Message(1, Node("Gemm", $"layer{i}.gemm", [current, $"layer{i}.weight", $"layer{i}.bias"], gemmOut,
                 a => a.Message(5, Attribute("transB", AttributeInt, i: 1)),
                 a => a.Message(5, Attribute("alpha", AttributeFloat, f: 1f)),
@@ -45,16 +55,27 @@ public static class MlpOnnxWriter
             current = gemmOut;
             if (layer.Activation != Activation.None)
             {
-                string actOut = last ? outputName : $"layer{i}.{layer.Activation.ToString().ToLowerInvariant()}";
+                string actOut = last ? networkOutput : $"layer{i}.{layer.Activation.ToString().ToLowerInvariant()}";
                 graph.Message(1, Node(layer.Activation.ToString(), $"layer{i}.activation", [current], actOut));
                 current = actOut;
             }
+        }
+        if (inputSkip is not null)
+        {
+            graph.Message(1, Node("Gemm", "skip.gemm", [inputName, "skip.weight", "skip.bias"], "skip.linear",
+                a => a.Message(5, Attribute("transB", AttributeInt, i: 1))));
+            graph.Message(1, Node("Add", "skip.add", [networkOutput, "skip.linear"], outputName));
         }
         graph.String(2, "policy_mlp");                                             // GraphProto.name
         for (int i = 0; i < layers.Count; i++)
         {
             graph.Message(5, Tensor($"layer{i}.weight", [layers[i].Outputs, layers[i].Inputs], layers[i].Weights)); // initializer
             graph.Message(5, Tensor($"layer{i}.bias", [layers[i].Outputs], layers[i].Bias));
+        }
+        if (inputSkip is not null)
+        {
+            graph.Message(5, Tensor("skip.weight", [1, inputSkip.Length], inputSkip));
+            graph.Message(5, Tensor("skip.bias", [1], [0f]));
         }
         if (docString is not null) graph.String(10, docString);                     // GraphProto.doc_string
         graph.Message(11, ValueInfo(inputName, layers[0].Inputs));                  // GraphProto.input

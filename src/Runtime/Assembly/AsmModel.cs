@@ -115,6 +115,9 @@ public sealed class AsmFile
 
     public int VerbatimCount { get; }
 
+    /// <summary>Where the line offsets came from: the object (the usual case) or GAS's listing.</summary>
+    public AsmLayoutSource LayoutSource { get; internal set; } = AsmLayoutSource.Listing;
+
     public ReadOnlySpan<char> TextOf(int line) => Source.AsSpan(Lines[line].Start, Lines[line].Length);
 
     public ReadOnlySpan<char> TextOf(SymbolicOperand symbol) => Source.AsSpan(symbol.TextStart, symbol.TextLength);

@@ -41,22 +41,62 @@ public static class AsmReader
     }
 
     /// <summary>Models <paramref name="source"/>; <paramref name="path"/> names it in messages.</summary>
-    public static AsmFile Read(string path, string source, GasAssembler? assembler = null)
+    /// <param name="path">Names the file in messages.</param>
+    /// <param name="source">The assembly text.</param>
+    /// <param name="assembler">The assembler (default: <see cref="GasAssembler.Default"/>).</param>
+    /// <param name="layout">
+    /// Where line offsets come from: by default the object (one plain <c>as -L</c>), GAS's listing only when the object
+    /// cannot give them exactly; <see cref="AsmLayoutSource.Listing"/> always asks for the listing (same model, slower).
+    /// </param>
+    public static AsmFile Read(string path, string source, GasAssembler? assembler = null, AsmLayoutSource layout = AsmLayoutSource.Object)
     {
         assembler ??= GasAssembler.Default;
-        var scan = Scan(path, source);
+        ScanResult scan;
+        using (PhaseTimings.Start("read.scan")) scan = Scan(path, source);
         using var temp = new TempDirectory();
         string sourceFile = temp.File("input.s"), objectFile = temp.File("input.o"), listingFile = temp.File("input.lst");
         File.WriteAllText(sourceFile, source);
+        if (layout == AsmLayoutSource.Object)
+        {
+            ElfObject obj;
+            using (PhaseTimings.Start("read.assemble"))
+            {
+                Assemble(assembler, path, sourceFile, objectFile, null);
+                obj = ElfObject.Load(objectFile);
+            }
+            using (PhaseTimings.Start("read.model"))
+            {
+                var prepared = Prepare(scan, obj);
+                var inferred = ObjectLineLayout.Infer(scan.Lines, scan.Source, prepared.SectionMap, obj, prepared.Symbols, out _);
+                if (inferred is not null)
+                {
+                    var file = Build(scan, inferred, obj, prepared);
+                    file.LayoutSource = AsmLayoutSource.Object;
+                    return file;
+                }
+            }
+        }
+        string listing;
+        ElfObject listed;
+        using (PhaseTimings.Start("read.assemble-listing"))
+        {
+            Assemble(assembler, path, sourceFile, objectFile, listingFile);
+            listing = File.ReadAllText(listingFile);
+            listed = ElfObject.Load(objectFile);
+        }
+        using (PhaseTimings.Start("read.model")) return Build(scan, listing, listed);
+    }
+
+    private static void Assemble(GasAssembler assembler, string path, string sourceFile, string objectFile, string? listingFile)
+    {
         try
         {
-            assembler.Assemble(sourceFile, objectFile, listingFile);
+            assembler.Assemble(sourceFile, objectFile, listingFile, keepLocalLabels: true);
         }
         catch (AssemblerException e)
         {
             throw new AsmReadException(path, 0, e.Message.Replace(sourceFile, path, StringComparison.Ordinal));
         }
-        return Build(scan, File.ReadAllText(listingFile), ElfObject.Load(objectFile));
     }
 
     /// <summary>
@@ -298,21 +338,12 @@ public static class AsmReader
 
     // ---------------------------------------------------------------- pass 2: bytes
 
-    private static AsmFile Build(ScanResult scan, string listingText, ElfObject obj)
+    /// <summary>The object's view of the source: source sections to ELF sections, symbols by name, which sections hold code.</summary>
+    private sealed record Prepared(int[] SectionMap, Dictionary<string, int> Symbols);
+
+    private static Prepared Prepare(ScanResult scan, ElfObject obj)
     {
-        var lines = scan.Lines;
-        var reasons = scan.Reasons;
-        var sectionMapEarly = MapSections(scan.Sections, obj);
-        var wanted = new bool[lines.Length];
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var kind = lines[i].Kind;
-            int sec = lines[i].Section;
-            wanted[i] = kind is LineKind.Instruction or LineKind.Verbatim
-                || (kind == LineKind.Directive && sec >= 0 && sectionMapEarly[sec] > 0 && (obj.Sections[sectionMapEarly[sec]].Flags & 0x4) != 0);
-        }
-        var listing = GasListing.Parse(listingText, wanted);
-        var sectionMap = sectionMapEarly;
+        var sectionMap = MapSections(scan.Sections, obj);
         var symbols = new Dictionary<string, int>(obj.Symbols.Count, StringComparer.Ordinal);
         for (int s = 1; s < obj.Symbols.Count; s++)
         {
@@ -324,6 +355,30 @@ public static class AsmReader
             int elf = sectionMap[section.Index];
             section.IsExecutable = elf > 0 && (obj.Sections[elf].Flags & 0x4) != 0;
         }
+        return new Prepared(sectionMap, symbols);
+    }
+
+    private static AsmFile Build(ScanResult scan, string listingText, ElfObject obj)
+    {
+        var lines = scan.Lines;
+        var prepared = Prepare(scan, obj);
+        var wanted = new bool[lines.Length];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var kind = lines[i].Kind;
+            int sec = lines[i].Section;
+            wanted[i] = kind is LineKind.Instruction or LineKind.Verbatim
+                || (kind == LineKind.Directive && sec >= 0 && scan.Sections[sec].IsExecutable);
+        }
+        return Build(scan, GasListing.Parse(listingText, wanted), obj, prepared);
+    }
+
+    private static AsmFile Build(ScanResult scan, ILineBytes listing, ElfObject obj, Prepared prepared)
+    {
+        var lines = scan.Lines;
+        var reasons = scan.Reasons;
+        var sectionMap = prepared.SectionMap;
+        var symbols = prepared.Symbols;
 
         var context = new DecodeContext(scan, obj, symbols);
         int candidates = 0;

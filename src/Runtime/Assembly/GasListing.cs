@@ -9,7 +9,7 @@ namespace CompilerLLM.Assembly;
 /// <c>"  14      0000"</c>. GAS sometimes attributes alignment padding to the following line, so
 /// the caller must cross-check byte counts against what Iced decodes; this type only reports.
 /// </remarks>
-internal sealed class GasListing
+internal sealed class GasListing : ILineBytes
 {
     private readonly int[] _offset;     // per 0-based source line, -1 when the line has no bytes
     private readonly int[] _byteStart;  // index into _bytes

@@ -4,6 +4,7 @@ using CompilerLLM.Analysis;
 using CompilerLLM.Assembly;
 using CompilerLLM.Cost;
 using CompilerLLM.Rewriting;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Pipeline;
 
@@ -34,23 +35,26 @@ public static partial class Optimizer
 
     public static OptimizationResult Optimize(AsmFile file, OptimizerOptions options)
     {
-        var enumerator = new CandidateEnumerator(options.Rules);
-        var summaries = CallSummaries.For(file);
-        var builder = new EffectsBuilder();
+        CallSummaries summaries;
+        using (PhaseTimings.Start("optimize.call-summaries")) summaries = CallSummaries.For(file);
+        var (analyses, found) = AnalyzeAndFind(file, options);
         var table = new DecisionTable();
-        var work = new List<FunctionWork>();
+        var work = new List<FunctionWork>(analyses.Length);
         int fuel = options.Fuel ?? int.MaxValue;
 
-        // analyze, find-candidates, guard, choose, fuel
-        foreach (var function in file.Functions)
+        // choose, fuel: in file order (the fuel runs across functions)
+        for (int f = 0; f < analyses.Length; f++)
         {
-            var analysis = FunctionAnalysis.Analyze(file, function, builder);
-            var decisions = table.Add(function, enumerator.Find(analysis));
-            switch (options.Policy)
+            var (function, analysis) = (file.Functions[f], analyses[f]);
+            var decisions = table.Add(function, found[f]);
+            using (PhaseTimings.Start("optimize.choose"))
             {
-                case PolicyKind.All: ChooseAll(decisions, ref fuel); break;
-                case PolicyKind.Model: ChooseByModel(analysis, decisions, options, ref fuel); break;
-                case PolicyKind.Custom: ChooseCustom(analysis, decisions, options, ref fuel); break;
+                switch (options.Policy)
+                {
+                    case PolicyKind.All: ChooseAll(decisions, ref fuel); break;
+                    case PolicyKind.Model: ChooseByModel(analysis, decisions, options, ref fuel); break;
+                    case PolicyKind.Custom: ChooseCustom(analysis, decisions, options, ref fuel); break;
+                }
             }
             if (options.BeforeApply is { } hook) decisions.ReplaceChosen(hook.Transform(function, decisions.ChosenRewrites()));
             work.Add(new FunctionWork(analysis, decisions));
@@ -61,8 +65,49 @@ public static partial class Optimizer
         {
             text = ApplyAndRecheck(file, work, summaries, options);
         }
-        return new OptimizationResult(text, BuildReport(file, table, work, options));
+        using (PhaseTimings.Start("optimize.report")) return new OptimizationResult(text, BuildReport(file, table, work, options));
     }
+
+    /// <summary>
+    /// analyze, find-candidates, guard: each function's analysis and guarded candidates, in file order. Functions depend
+    /// on nothing but the file and its call summaries, so threads share them out (each thread with its own effects
+    /// builder and enumerator, which are not thread-safe); what comes out is the same for any number of threads.
+    /// </summary>
+    private static (FunctionAnalysis[] Analyses, List<Candidate>[] Found) AnalyzeAndFind(AsmFile file, OptimizerOptions options)
+    {
+        int count = file.Functions.Count;
+        var analyses = new FunctionAnalysis[count];
+        var found = new List<Candidate>[count];
+        _ = file.AddressTakenCodeLabelOwners; // made once here: the threads only read it
+        void One(int f, EffectsBuilder builder, CandidateEnumerator enumerator)
+        {
+            using (PhaseTimings.Start("optimize.analyze")) analyses[f] = FunctionAnalysis.Analyze(file, file.Functions[f], builder);
+            using (PhaseTimings.Start("optimize.find-candidates")) found[f] = enumerator.Find(analyses[f]);
+        }
+        int threads = Math.Clamp(options.Threads ?? (file.Instructions.Length < ParallelInstructions ? 1 : Environment.ProcessorCount), 1, Math.Max(1, count));
+        if (threads <= 1)
+        {
+            var (builder, enumerator) = (new EffectsBuilder(), new CandidateEnumerator(options.Rules));
+            for (int f = 0; f < count; f++) One(f, builder, enumerator);
+            return (analyses, found);
+        }
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => (Builder: new EffectsBuilder(), Enumerator: new CandidateEnumerator(options.Rules)),
+                (f, _, local) => { One(f, local.Builder, local.Enumerator); return local; },
+                _ => { });
+        }
+        catch (AggregateException e)
+        {
+            // A failure as itself, not wrapped (the unit's report names its type).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return (analyses, found);
+    }
+
+    /// <summary>Below this many instructions a file is analysed on one thread unless told otherwise (threads would cost more than they save).</summary>
+    private const int ParallelInstructions = 20_000;
 
     /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
     private static void ChooseAll(FunctionDecisions decisions, ref int fuel)
@@ -141,12 +186,15 @@ public static partial class Optimizer
         {
             var (replacements, insertions) = LineEdits(work);
             if (replacements.Count == 0 && insertions.Count == 0) return file.Source;
-            string text = printer.Print(file, replacements, out int[] newLineOf, insertions);
+            string text;
+            int[] newLineOf;
+            using (PhaseTimings.Start("recheck.print")) text = printer.Print(file, replacements, out newLineOf, insertions);
 
             // reassemble: GAS must accept the output and every line must model as exactly as before.
             AsmFile output;
             try
             {
+                using var phase = PhaseTimings.Start("recheck.read");
                 output = AsmReader.Read(file.Path, text);
             }
             catch (AsmReadException e)
@@ -164,6 +212,7 @@ public static partial class Optimizer
             }
 
             // recheck-liveness: every applied rewrite's dead locations are dead in the rewritten program.
+            using var recheck = PhaseTimings.Start("recheck.liveness");
             bool dropped = false;
             var newFunctions = output.Functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
             foreach (var w in work)

@@ -19,6 +19,12 @@ public sealed record UnitFiles(string Asm, string Object, string OptimizedAsm, s
     /// <summary>The variant decision (<c>VariantDecision</c> as JSON), written by the compile step.</summary>
     public string Decision => Stem + ".variant.json";
 
+    /// <summary>GCC's assembly of the unit with variant <paramref name="variant"/>, compiled for tune mode (one per measured variant).</summary>
+    public string TuneAsm(string variant) => $"{Stem}.tune.{variant}.s";
+
+    /// <summary>GCC's object of the unit with variant <paramref name="variant"/>, compiled for tune mode.</summary>
+    public string TuneObject(string variant) => $"{Stem}.tune.{variant}.o";
+
     /// <summary>The files named after one base path (<c>obj/…/compilerllm/src/a</c> gives <c>a.s</c>, <c>a.o</c>, <c>a.opt.s</c> …).</summary>
     public static UnitFiles At(string basePath) =>
         new(basePath + ".s", basePath + ".o", basePath + ".opt.s", basePath + ".opt.o", basePath + ".d", basePath + ".report.json");

@@ -17,9 +17,13 @@ public sealed partial class UnitBuilder
     public VariantDecision ChooseVariant(TranslationUnit unit, VariantOptions options)
     {
         var decision = options.Objective == VariantObjective.Size ? SmallestVariant(unit) : PredictedVariant(unit, options);
-        Outputs.WriteTextIfDifferent(unit.Files.Decision, JsonSerializer.Serialize(decision, PipelineJson.Default.VariantDecision));
+        WriteDecision(unit.Files, decision);
         return decision;
     }
+
+    /// <summary>Writes a unit's decision (only when it changes, so what depends on it stays up to date).</summary>
+    public static void WriteDecision(UnitFiles files, VariantDecision decision) =>
+        Outputs.WriteTextIfDifferent(files.Decision, JsonSerializer.Serialize(decision, PipelineJson.Default.VariantDecision));
 
     /// <summary>The decision a compile step left for the unit, or null (none, or unreadable).</summary>
     public static VariantDecision? ReadDecision(UnitFiles files)
@@ -91,29 +95,38 @@ public sealed partial class UnitBuilder
     }
 
     /// <summary>Compiles the unit with a variant to its variant files; null, or GCC's reason for refusing.</summary>
-    private string? CompileVariant(TranslationUnit unit, CompileVariant variant, ProfileSet? profile)
+    private string? CompileVariant(TranslationUnit unit, CompileVariant variant, ProfileSet? profile) =>
+        CompileVariantTo(unit, variant, profile, unit.Files.VariantAsm, unit.Files.VariantObject);
+
+    /// <summary>
+    /// Compiles the unit with a variant (its options after the unit's own) to <paramref name="asm"/> and assembles that to
+    /// <paramref name="obj"/> (each replaced only when its bytes change); null, or GCC's reason for refusing.
+    /// </summary>
+    public string? CompileVariantTo(TranslationUnit unit, CompileVariant variant, ProfileSet? profile, string asm, string obj)
     {
         var files = unit.Files;
         var flags = variant.FlagsWith(profile?.Directory);
         // Profile use: the output is named like the instrumented object, so GCC finds that unit's .gcda.
-        string output = variant.NeedsProfile ? ProfileSet.ProfileUseAssemblyOf(files.Asm) : Outputs.TempFor(files.VariantAsm);
+        string output = variant.NeedsProfile ? ProfileSet.ProfileUseAssemblyOf(files.Asm) : Outputs.TempFor(asm);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(asm))!);
         var compiled = Gcc.CompileToAssembly(unit.Source, [.. unit.Arguments, .. flags], output);
         if (!compiled.Succeeded)
         {
             File.Delete(output);
             return FirstErrorLine(compiled.StandardError);
         }
-        if (variant.NeedsProfile) File.Copy(output, files.VariantAsm, overwrite: true);
-        else Outputs.ReplaceIfDifferent(output, files.VariantAsm);
-        string tempObj = Outputs.TempFor(files.VariantObject);
-        var assembled = Gcc.Assemble(files.VariantAsm, unit.Arguments, tempObj);
+        // Profile-use variants of one unit share that name: callers compile one unit's variants one after the other.
+        if (variant.NeedsProfile) File.Copy(output, asm, overwrite: true);
+        else Outputs.ReplaceIfDifferent(output, asm);
+        string tempObj = Outputs.TempFor(obj);
+        var assembled = Gcc.Assemble(asm, unit.Arguments, tempObj);
         if (!assembled.Succeeded)
         {
             File.Delete(tempObj);
             return FirstErrorLine(assembled.StandardError);
         }
-        Outputs.ReplaceIfDifferent(tempObj, files.VariantObject);
+        Outputs.ReplaceIfDifferent(tempObj, obj);
         return null;
     }
 

@@ -97,16 +97,25 @@ public sealed partial class UnitBuilder(Gcc gcc)
         var start = StartOf(unit, variant);
         var clock = Stopwatch.StartNew();
         string text = File.ReadAllText(start.Asm);
-        var key = cache?.KeyOf(unit, text, Gcc);
-        if (key is { } k && cache!.TryRestore(k, unit, start.Object, out _) is { } restored)
-            return restored with { OptimizerSeconds = clock.Elapsed.TotalSeconds, Variant = variant };
+        CompilerLLM.Caching.CacheKey? key;
+        using (PhaseTimings.Start("unit.cache-lookup"))
+        {
+            key = cache?.KeyOf(unit, text, Gcc);
+            if (key is { } k && cache!.TryRestore(k, unit, start.Object, out _) is { } restored)
+                return restored with { OptimizerSeconds = clock.Elapsed.TotalSeconds, Variant = variant };
+        }
         if (!File.Exists(start.Object))
         {
+            using var phase = PhaseTimings.Start("unit.assemble-gcc-object");
             var assembled = start.Object == unit.Files.Object ? AssembleGccObject(unit) : Gcc.Assemble(start.Asm, unit.Arguments, start.Object);
             if (!assembled.Succeeded) throw new GccObjectException(unit.Source, assembled);
         }
         var report = OptimizeUncached(unit, start, text, options(), clock) with { Variant = variant };
-        if (key is { } storeKey) cache!.Save(storeKey, unit, start.Object, report);
+        if (key is { } storeKey)
+        {
+            using var phase = PhaseTimings.Start("unit.cache-save");
+            cache!.Save(storeKey, unit, start.Object, report);
+        }
         return report;
     }
 
@@ -122,8 +131,10 @@ public sealed partial class UnitBuilder(Gcc gcc)
         var files = unit.Files;
         try
         {
-            var file = AsmReader.Read(start.Asm, text);
-            var result = Optimizer.Optimize(file, options);
+            AsmFile file;
+            using (PhaseTimings.Start("unit.read")) file = AsmReader.Read(start.Asm, text);
+            OptimizationResult result;
+            using (PhaseTimings.Start("unit.optimize")) result = Optimizer.Optimize(file, options);
             var r = result.Report;
             double seconds = clock.Elapsed.TotalSeconds;
             string tempAsm = Outputs.TempFor(files.OptimizedAsm);
@@ -136,6 +147,7 @@ public sealed partial class UnitBuilder(Gcc gcc)
             }
             else if (changed || !File.Exists(files.OptimizedObject))
             {
+                using var phase = PhaseTimings.Start("unit.assemble-ours");
                 string tempObj = Outputs.TempFor(files.OptimizedObject);
                 var assembled = Gcc.Assemble(files.OptimizedAsm, unit.Arguments, tempObj);
                 if (!assembled.Succeeded)

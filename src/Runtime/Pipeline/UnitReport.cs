@@ -101,4 +101,6 @@ public sealed record UnitReport(
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(UnitReport))]
 [JsonSerializable(typeof(CompilerLLM.Variants.VariantDecision))]
+[JsonSerializable(typeof(CompilerLLM.Variants.TuneOutcome))]
+[JsonSerializable(typeof(TuneSummary))]
 internal sealed partial class PipelineJson : JsonSerializerContext;

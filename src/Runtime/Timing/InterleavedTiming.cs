@@ -106,6 +106,7 @@ public sealed class InterleavedTiming(Gcc gcc, TimingOptions options)
     private TimedRun Run(string executable, TimedWorkload workload, int core, int padding)
     {
         TimedRun run;
+        workload.BeforeRun?.Invoke(executable);
         try
         {
             run = workload.Wrapper is { } wrapper

@@ -15,6 +15,13 @@ public sealed record TimedWorkload(string? Wrapper, IReadOnlyList<string> Argume
     string? WorkingDirectory = null, IReadOnlyDictionary<string, string?>? Environment = null, int? ExpectedExitCode = null)
 {
     /// <summary>
+    /// Called with the build's executable before each of its runs, outside the timed region: tune mode puts the round's
+    /// program where the project's benchmark command expects the artifact (a copy made inside the run would time a
+    /// process start with every run). Null: nothing to do.
+    /// </summary>
+    public Action<string>? BeforeRun { get; init; }
+
+    /// <summary>
     /// The program's file name in every run (relinked executables are written under it, and it is <c>argv[0]</c>): some
     /// programs act on their name (<c>gunzip</c>, <c>untoast</c>), so it should be the name the workload expects.
     /// </summary>

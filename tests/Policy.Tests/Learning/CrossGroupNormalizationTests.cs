@@ -35,6 +35,21 @@ public sealed class CrossGroupNormalizationTests
     }
 
     [Fact]
+    public void Nearest_neighbour_weights_are_uniform_over_the_group_and_its_most_similar_others()
+    {
+        var w = CrossGroupNormalization.NearestNeighbourWeights(Similarity, 2);
+        double[,] expected =
+        {
+            { 1 / 2.0, 1 / 2.0, 0 },      // row 0: itself, then 1 and 2 tie at 0: the lower index
+            { 0, 1 / 2.0, 1 / 2.0 },
+            { 1 / 2.0, 0, 1 / 2.0 },
+        };
+        AssertMatrix(expected, w);
+        AssertMatrix(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, CrossGroupNormalization.NearestNeighbourWeights(Similarity, 1));
+        Assert.Equal(1 / 3.0, CrossGroupNormalization.NearestNeighbourWeights(Similarity, 9)[1, 0], 12);
+    }
+
+    [Fact]
     public void Aggregated_baselines_are_the_hand_computed_mixture_statistics()
     {
         var w = CrossGroupNormalization.Weights(Similarity, 1.0);

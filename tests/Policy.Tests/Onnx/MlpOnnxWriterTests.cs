@@ -106,6 +106,27 @@ public sealed class MlpOnnxWriterTests : IDisposable
         Assert.All(y, v => Assert.InRange(v, -1f, 1f));
     }
 
+    [Fact]
+    public void TheInputSkipAddsALinearTermOfTheRawRow()
+    {
+        var layers = RandomMlp(4, (5, Activation.None), (6, Activation.Tanh), (1, Activation.None));
+        float[] skip = [0, 2, 0, -1000, 0.5f];
+        string path = _temp.File("skip.onnx");
+        File.WriteAllBytes(path, MlpOnnxWriter.Write(layers, "x", "y", new Dictionary<string, string>(), inputSkip: skip));
+        var check = Checker(path);
+        Assert.True(check.Succeeded, check.StandardError);
+        using var session = OnnxSession.FromBytes(File.ReadAllBytes(path));
+        float[] rows = [1, -2, 3, 0.5f, -1, 0, 1, 0, 1, 2];
+        float[] y = session.Run("x", rows, [2, 5], "y");
+        double[] network = Reference(layers, rows, 2);
+        for (int r = 0; r < 2; r++)
+        {
+            double linear = 0;
+            for (int k = 0; k < 5; k++) linear += skip[k] * rows[r * 5 + k];
+            Assert.Equal(network[r] + linear, y[r], 3);
+        }
+    }
+
     private static ProcessResult Checker(string path) => ProcessRunner.Run(new ProcessSpec("/usr/bin/python3",
         ["-c", "import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print('ok', m.ir_version, m.opset_import[0].version)", path])
     { Timeout = TimeSpan.FromMinutes(1) });

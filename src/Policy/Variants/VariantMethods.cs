@@ -1,0 +1,33 @@
+namespace CompilerLLM.Training.Variants;
+
+/// <summary>The assignments the learned policy is compared with, each a pure function of the measured data.</summary>
+public static class VariantMethods
+{
+    /// <summary>One variant on every unit that can take it (base elsewhere).</summary>
+    public static int[][] Everywhere(IReadOnlyList<VariantProgram> programs, int variant) => [.. programs.Select(p => p.Uniform(variant))];
+
+    /// <summary>
+    /// The engine's static cost model: per unit the candidate with the fewest estimated cycles (base on a tie or when
+    /// base has no estimate: a missing estimate is never a reason to change).
+    /// </summary>
+    public static int[][] CostModel(IReadOnlyList<VariantProgram> programs) => [.. programs.Select(p => p.Units.Select(u =>
+    {
+        if (!double.IsFinite(u.Cycles[0])) return 0;
+        int best = 0;
+        foreach (int j in u.Candidates)
+            if (double.IsFinite(u.Cycles[j]) && u.Cycles[j] < u.Cycles[best]) best = j;
+        return best;
+    }).ToArray())];
+
+    /// <summary>
+    /// The oracle of uniform choices: per program the variant with the best measured speedup (base when none is
+    /// faster), on every unit. It looks at the answer, so it is a ceiling, not a method.
+    /// </summary>
+    public static int[][] Oracle(IReadOnlyList<VariantProgram> programs) => [.. programs.Select(p =>
+    {
+        int best = 0;
+        for (int j = 1; j < p.LogRatio.Length; j++)
+            if (double.IsFinite(p.LogRatio[j]) && p.LogRatio[j] > p.LogRatio[best]) best = j;
+        return p.Uniform(best);
+    })];
+}

@@ -1,0 +1,97 @@
+using CompilerLLM.Training.Variants;
+
+namespace CompilerLLM.Training.Tests.Variants;
+
+/// <summary>Reading the lab's dataset: the contract's JSON, the proxy reward, the schema checks.</summary>
+public sealed class VariantDatasetTests
+{
+    private const string Json = """
+        {
+          "schema": "compilerllm.variant-dataset/1",
+          "featureVersion": 1,
+          "unitFeatureNames": [FEATURES],
+          "variants": ["base","unroll","pgo","pgo-unroll","novec","vect-cheap","align32","ipa-pta"],
+          "baseFlags": "-O3",
+          "machine": { "cores": 2, "loadAverageStart": 1.2, "loadAverageEnd": 1.5, "date": "2026-12-07" },
+          "aaNoise": { "medianAbsLogRatio": 0.011, "p90AbsLogRatio": 0.03 },
+          "programs": [
+            { "name": "p", "package": "pkg",
+              "units": [
+                { "source": "a.c", "features": [ZEROS], "profileShare": 0, "instructions": 300,
+                  "estimatedCycles": { "base": 100, "unroll": 90, "novec": 120 } },
+                { "source": "b.c", "features": [ZEROS], "profileShare": 0, "instructions": 100 } ],
+              "variants": {
+                "base": { "ratio": 1, "low": 1, "high": 1, "textBytes": 10, "outputOk": true },
+                "unroll": { "ratio": 1.10, "low": 1.05, "high": 1.15, "logRatios": [0.1, 0.09], "textBytes": 12, "outputOk": true },
+                "novec": { "ratio": 0.90, "low": 0.85, "high": 0.95, "textBytes": 12, "outputOk": true },
+                "align32": { "ratio": 1.50, "low": 1.4, "high": 1.6, "textBytes": 12, "outputOk": false } },
+              "mixed": [ { "assignment": { "a.c": "unroll" }, "ratio": 1.07, "low": 1.0, "high": 1.1 } ] } ]
+        }
+        """;
+
+    private static string Dataset() => Json
+        .Replace("FEATURES", string.Join(",", CompilerLLM.Variants.VariantFeatures.UnitNames.Select(n => $"\"{n}\"")))
+        .Replace("ZEROS", string.Join(",", Enumerable.Repeat("0", CompilerLLM.Variants.VariantFeatures.UnitWidth)));
+
+    [Fact]
+    public void TheContractsJsonReadsIntoTheProxyReward()
+    {
+        var program = VariantCorpus.From(VariantDataset.Parse(Dataset())).Programs.Single();
+        int unroll = VariantCorpus.IndexOf("unroll"), novec = VariantCorpus.IndexOf("novec");
+        // No profile: weights by instructions (3/4, 1/4); a variant whose output was wrong is no candidate; no pgo without a profile.
+        Assert.Equal([0.75, 0.25], program.Units.Select(u => u.Weight));
+        Assert.Equal([0, unroll, novec], program.Units[0].Candidates);
+        Assert.Equal(Math.Log(1.10), program.Proxy(program.Uniform(unroll)), 12);
+        Assert.Equal(0.75 * Math.Log(1.10) + 0.25 * Math.Log(0.90), program.Proxy([unroll, novec]), 12);
+        var (low, high) = program.ProxyInterval(program.Uniform(novec));
+        Assert.Equal((Math.Log(0.85), Math.Log(0.95)), (low, high));
+        Assert.Equal(1, VariantEvaluation.Score("novec", [program], [program.Uniform(novec)]).Slower);
+        // The cost model: unit a has the fewest estimated cycles on unroll; unit b has no estimates and stays base.
+        Assert.Equal([unroll, 0], VariantMethods.CostModel([program])[0]);
+        Assert.Equal([unroll, unroll], VariantMethods.Oracle([program])[0]);
+        var mixed = VariantEvaluation.MixedPairs([program]).Single();
+        Assert.Equal(0.75 * Math.Log(1.10), mixed.Proxy, 12);
+        Assert.Equal(Math.Log(1.07), mixed.Measured, 12);
+    }
+
+    [Fact]
+    public void TheProfileFreeViewClearsTheProfileAndOffersNoProfileVariant()
+    {
+        var program = VariantCorpus.From(SyntheticVariantDataset.Create(1, 3, seed: 4, profileEvery: 1)).Programs.Single();
+        Assert.True(program.HasProfile);
+        var view = program.WithoutProfile();
+        Assert.False(view.HasProfile);
+        Assert.All(view.Units, u => Assert.All(u.Features.Skip(15), f => Assert.Equal(0f, f)));
+        Assert.All(view.Units, u => Assert.DoesNotContain(u.Candidates, j => VariantCorpus.Variants[j].NeedsProfile));
+        Assert.Contains(program.Units[0].Candidates, j => VariantCorpus.Variants[j].NeedsProfile);
+        Assert.Equal(program.Proxy(program.Uniform(1)), view.Proxy(view.Uniform(1)), 12);
+        Assert.NotEqual(program.Id, view.Id);
+    }
+
+    [Fact]
+    public void ADatasetForAnotherFeatureSchemaIsRefused()
+    {
+        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(VariantDataset.Parse(Dataset().Replace("\"featureVersion\": 1", "\"featureVersion\": 2"))));
+        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(VariantDataset.Parse(Dataset().Replace("unit.loop.depth.max", "unit.loop.depth"))));
+    }
+
+    [Fact]
+    public void SpearmanIsTheRankCorrelation()
+    {
+        Assert.Equal(1.0, VariantEvaluation.Spearman([1, 2, 3, 4], [10, 20, 30, 400]), 12);
+        Assert.Equal(-1.0, VariantEvaluation.Spearman([1, 2, 3], [3, 2, 1]), 12);
+        Assert.Equal(0.8, VariantEvaluation.Spearman([1, 2, 3, 4], [1, 3, 2, 4]), 12); // 1 − 6·Σd²/(n(n²−1)) = 1 − 12/60
+    }
+
+    [Fact]
+    public void TheSyntheticDatasetRoundTripsThroughJsonAndSaysItIsSynthetic()
+    {
+        var dataset = SyntheticVariantDataset.Create(3, 2, seed: 1);
+        var back = VariantDataset.Parse(dataset.ToJson());
+        Assert.True(back.Synthetic);
+        Assert.Equal(dataset.Programs.Select(p => p.Units.Count), back.Programs.Select(p => p.Units.Count));
+        string json = AssignmentsFile.Write(VariantCorpus.From(back).Programs, [("unroll-everywhere", VariantMethods.Everywhere(VariantCorpus.From(back).Programs, 1))]);
+        Assert.Contains("\"src/p0/u0.c\": \"unroll\"", json);
+        Assert.Contains(AssignmentsFile.Schema, json);
+    }
+}

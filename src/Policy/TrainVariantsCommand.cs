@@ -42,7 +42,7 @@ internal static class TrainVariantsCommand
                 parse.GetValue(steps), parse.GetValue(margin), parse.GetValue(model));
             if (s.Steps < 1 || s.AblationSeeds < 0 || !(s.Kl >= 0) || (s.Folds != 0 && s.Folds < 2))
             {
-                Console.Error.WriteLine("compilerllm-train: error CLLM7001: need --steps ≥ 1, --ablation-seeds ≥ 0, --kl ≥ 0, --folds ≥ 2");
+                Console.Error.WriteLine("compilerllm-train: error CLLM8001: need --steps ≥ 1, --ablation-seeds ≥ 0, --kl ≥ 0, --folds ≥ 2");
                 return 2;
             }
             return Run(s);
@@ -73,13 +73,13 @@ internal static class TrainVariantsCommand
         }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"compilerllm-train: error CLLM7002: {s.Dataset}: {e.Message}");
+            Console.Error.WriteLine($"compilerllm-train: error CLLM8002: {s.Dataset}: {e.Message}");
             return 1;
         }
         var programs = corpus.Programs;
         if (programs.Count < 2)
         {
-            Console.Error.WriteLine($"compilerllm-train: error CLLM7003: {s.Dataset} holds {programs.Count} program(s); cross-validation needs at least 2");
+            Console.Error.WriteLine($"compilerllm-train: error CLLM8003: {s.Dataset} holds {programs.Count} program(s); cross-validation needs at least 2");
             return 1;
         }
         if (corpus.Dataset.Synthetic) Progress("THE DATASET IS SYNTHETIC (generated, never measured): numbers below say nothing about speed");
@@ -188,7 +188,7 @@ internal static class TrainVariantsCommand
         {
             if (corpus.Dataset.Synthetic)
             {
-                Console.Error.WriteLine("compilerllm-train: error CLLM7004: refusing to write a shipped model trained on a synthetic dataset");
+                Console.Error.WriteLine("compilerllm-train: error CLLM8004: refusing to write a shipped model trained on a synthetic dataset");
                 return 1;
             }
             string dir = Path.GetDirectoryName(Path.GetFullPath(s.Model))!;

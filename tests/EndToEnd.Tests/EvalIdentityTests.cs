@@ -40,6 +40,8 @@ public sealed class EvalIdentityTests(PackageFixture fixture)
                 <CompilerLlmOptimize>true</CompilerLlmOptimize>
                 <CompilerLlmCFlags>-O2 -g -std=gnu11</CompilerLlmCFlags>
                 <CompilerLlmPolicy>all</CompilerLlmPolicy>
+                <!-- eval builds with the suite's flags: the package must too (no variant choice) -->
+                <CompilerLlmVariants>base</CompilerLlmVariants>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="CompilerLLM.Build" Version="{fixture.Version}" PrivateAssets="all" />

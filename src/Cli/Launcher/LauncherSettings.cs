@@ -19,7 +19,7 @@ public sealed record LauncherSettings
     [
         new("optimize", "COMPILERLLM_OPTIMIZE", "true", "Optimize compile-to-object invocations; false: every invocation runs the compiler unchanged (exec)."),
         new("policy", "COMPILERLLM_POLICY", "default", "How rewrites are chosen: default (the shipped ONNX model), all, none, or a path to an .onnx model."),
-        new("variants", "COMPILERLLM_VARIANTS", "default", "How each unit is compiled: default (the shipped variant model, when there is one), base (the user's flags), or a model path."),
+        new("variants", "COMPILERLLM_VARIANTS", "base", "How each unit is compiled: base (the user's flags), default (the shipped variant model), or a model path. Base by default: the launcher has no profile, and without one the shipped model measured no gain (docs/variants.md)."),
         new("cache", "COMPILERLLM_CACHE", "true", "Use the content cache of optimized units."),
         new("cache_dir", "COMPILERLLM_CACHE_DIR", "$XDG_CACHE_HOME/compilerllm (~/.cache/compilerllm)", "The cache directory; may be on storage shared between machines."),
         new("cache_size", "COMPILERLLM_CACHE_SIZE", "2G", "Size cap of the cache (K, M, G suffixes); least recently used entries go first."),
@@ -35,7 +35,7 @@ public sealed record LauncherSettings
 
     public bool Optimize { get; init; } = true;
     public string Policy { get; init; } = "default";
-    public string Variants { get; init; } = "default";
+    public string Variants { get; init; } = "base";
     public bool Cache { get; init; } = true;
     public string CacheDirectory { get; init; } = DefaultCacheDirectory();
     public long CacheSize { get; init; } = 2L << 30;

@@ -112,4 +112,33 @@ public sealed class CustomChooserTests
         });
         Assert.Equal("imul-to-lea", Assert.Single(picked.Report.FunctionReports[0].Applied).Rule);
     }
+
+    [Fact]
+    public void A_model_loaded_on_first_use_is_loaded_only_for_a_unit_with_candidates_and_chooses_like_a_loaded_one()
+    {
+        using var dir = new TempDirectory();
+        // A damaged model: loaded at once it is refused; on first use, a unit with nothing to score never notices it.
+        string damaged = dir.File("damaged.onnx");
+        System.IO.File.WriteAllBytes(damaged, [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 37 + 11))]);
+        Assert.Throws<PolicyLoadException>(() => RewritePolicy.Load(damaged));
+        using var deferred = RewritePolicy.LoadOnFirstUse(damaged);
+        var nothing = AsmReader.Read("n.s", "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\tret\n\t.size\tf, .-f\n");
+        var none = Optimizer.Optimize(nothing, new OptimizerOptions { Policy = PolicyKind.Model, Model = deferred });
+        Assert.Equal(nothing.Source, none.Text);
+        Assert.Equal(0, none.Report.Candidates);
+        Assert.Throws<PolicyLoadException>(() => Optimizer.Optimize(AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites), new OptimizerOptions { Policy = PolicyKind.Model, Model = deferred }));
+
+        // A good model: the same choice, report and identity either way.
+        string good = dir.File("good.onnx");
+        System.IO.File.WriteAllBytes(good, RewritePolicyTests.LinearPolicy(Enumerable.Repeat(0.5f, FeatureSchema.Width).ToArray(), 0.1f));
+        using var loaded = RewritePolicy.Load(good);
+        using var onFirstUse = RewritePolicy.LoadOnFirstUse(good);
+        var a = Optimizer.Optimize(AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites), new OptimizerOptions { Policy = PolicyKind.Model, Model = loaded });
+        var b = Optimizer.Optimize(AsmReader.Read("f.s", OptimizerSamples.ThreeRewrites), new OptimizerOptions { Policy = PolicyKind.Model, Model = onFirstUse });
+        Assert.True(a.Report.Candidates > 0);
+        Assert.Equal(a.Text, b.Text);
+        Assert.Equal(a.Report.Applied, b.Report.Applied);
+        Assert.Equal(a.Report.Policy, b.Report.Policy);
+        Assert.Equal(loaded.ModelSha256, onFirstUse.ModelSha256);
+    }
 }

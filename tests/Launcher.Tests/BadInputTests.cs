@@ -118,6 +118,23 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_assembler_with_the_variant_model_fails_exactly_as_gcc_alone_fails()
+    {
+        // The variant step reads GCC's assembly with `as` first: a missing `as` there must step aside too, not crash.
+        string bin = Path.Combine(_box.Path, "bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "gcc"), ProcessRunner.FindOnPath("gcc")!);
+        _box.Write("k.c", Sources.Kernel);
+        var extra = new Dictionary<string, string?> { ["PATH"] = bin, ["COMPILERLLM_VARIANTS"] = "default" };
+        var ours = _box.Cc("gcc", "-O2 -c k.c -o k.o", extra);
+        var gcc = _box.Run("gcc", ["-O2", "-c", "k.c", "-o", "k.o"], extra);
+        Assert.NotEqual(0, gcc.ExitCode);
+        Assert.Equal(gcc.ExitCode, ours.ExitCode);
+        Assert.Equal(gcc.StandardError, ours.StandardError);
+        Assert.Contains("CLLM7003", _box.Log);
+    }
+
+    [Fact]
     public void A_read_only_cache_directory_costs_the_cache_only()
     {
         _box.Write("k.c", Sources.Kernel);

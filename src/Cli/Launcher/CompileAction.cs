@@ -152,9 +152,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                 $"{unit.Source}: GCC's own assembly does not assemble ({UnitBuilder.FirstErrorLine(gccFailed.Assembler.StandardError)}); compiling unchanged");
             return null;
         }
-        catch (AggregateException e) when (e.InnerException is Inference.PolicyLoadException load)
+        catch (AggregateException e) when (e.InnerException is not null)
         {
-            throw load;
+            // The engine's own exception, not the task's wrapper, so that the caller's step-aside handlers see what failed.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
         }
         fallbackObject = unit.Files.Object + ".timeout.o";
         var assembled = builder.Gcc.Assemble(unit.Files.Asm, unit.Arguments, fallbackObject);

@@ -70,6 +70,11 @@ public static class LauncherMain
         {
             log.Write(LauncherCode.UnitFellBack, $"{invocation.Object}: {e.Message}; compiling unchanged");
         }
+        catch (Exception e) when (e is not Inference.PolicyLoadException)
+        {
+            // A defect of ours must never fail a build that GCC alone passes: GCC compiles the unit, the log says why.
+            log.Write(LauncherCode.UnitFellBack, $"{invocation.Object}: internal error ({e.GetType().Name}: {e.Message}); compiling unchanged");
+        }
         return null;
     }
 

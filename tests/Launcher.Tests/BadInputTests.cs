@@ -104,16 +104,7 @@ public sealed class BadInputTests : IDisposable
     {
         // PATH holds gcc only: GCC itself cannot run `as`. The launcher's compile to assembly works, its engine cannot
         // find `as` either, so it steps aside and GCC fails on its own, with its own message and exit code.
-        string bin = Path.Combine(_box.Path, "bin");
-        Directory.CreateDirectory(bin);
-        File.CreateSymbolicLink(Path.Combine(bin, "gcc"), ProcessRunner.FindOnPath("gcc")!);
-        _box.Write("k.c", Sources.Kernel);
-        var extra = new Dictionary<string, string?> { ["PATH"] = bin };
-        var ours = _box.Cc("gcc", "-O2 -c k.c -o k.o", extra);
-        var gcc = _box.Run("gcc", ["-O2", "-c", "k.c", "-o", "k.o"], extra);
-        Assert.NotEqual(0, gcc.ExitCode);
-        Assert.Equal(gcc.ExitCode, ours.ExitCode);
-        Assert.Equal(gcc.StandardError, ours.StandardError);
+        CompileWithoutAssembler(variants: null);
         Assert.Contains("GCC's own assembly does not assemble", _box.Log);
     }
 
@@ -121,17 +112,24 @@ public sealed class BadInputTests : IDisposable
     public void A_missing_assembler_with_the_variant_model_fails_exactly_as_gcc_alone_fails()
     {
         // The variant step reads GCC's assembly with `as` first: a missing `as` there must step aside too, not crash.
+        CompileWithoutAssembler(variants: "default");
+        Assert.Contains("CLLM7003", _box.Log);
+    }
+
+    /// <summary>Compiles with a PATH that holds gcc only (no `as`), through the launcher and with gcc alone: both fail alike.</summary>
+    private void CompileWithoutAssembler(string? variants)
+    {
         string bin = Path.Combine(_box.Path, "bin");
         Directory.CreateDirectory(bin);
         File.CreateSymbolicLink(Path.Combine(bin, "gcc"), ProcessRunner.FindOnPath("gcc")!);
         _box.Write("k.c", Sources.Kernel);
-        var extra = new Dictionary<string, string?> { ["PATH"] = bin, ["COMPILERLLM_VARIANTS"] = "default" };
+        var extra = new Dictionary<string, string?> { ["PATH"] = bin };
+        if (variants is not null) extra["COMPILERLLM_VARIANTS"] = variants;
         var ours = _box.Cc("gcc", "-O2 -c k.c -o k.o", extra);
         var gcc = _box.Run("gcc", ["-O2", "-c", "k.c", "-o", "k.o"], extra);
         Assert.NotEqual(0, gcc.ExitCode);
         Assert.Equal(gcc.ExitCode, ours.ExitCode);
         Assert.Equal(gcc.StandardError, ours.StandardError);
-        Assert.Contains("CLLM7003", _box.Log);
     }
 
     [Fact]

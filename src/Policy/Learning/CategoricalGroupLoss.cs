@@ -116,7 +116,7 @@ public static class CategoricalGroupLoss
                 for (int i = 0; i < t; i++)
                 {
                     double l = LogRatio(group.Slots[i], rollout.Chosen[i], logits, behaviourLogits, lp);
-                    double c = ClipLog(l, a, delta);
+                    double c = GroupPolicyLoss.ClipLog(l, a, delta);
                     if (c != l) clipped++;
                     sumC += c;
                 }
@@ -129,7 +129,7 @@ public static class CategoricalGroupLoss
                 {
                     var slot = group.Slots[i];
                     double l = LogRatio(slot, rollout.Chosen[i], logits, behaviourLogits, lp);
-                    if (ClipLog(l, a, delta) != l) continue;
+                    if (GroupPolicyLoss.ClipLog(l, a, delta) != l) continue;
                     var z = logits.Slice(slot.Offset, slot.Count);
                     var slp = lp[..slot.Count];
                     CategoricalPolicy.LogSoftmax(z, slp);
@@ -161,6 +161,4 @@ public static class CategoricalGroupLoss
     }
 
     // Pessimistic clip of a log-ratio for the sign of the advantage (as in GroupPolicyLoss).
-    private static double ClipLog(double l, double advantage, double delta)
-        => advantage > 0 ? Math.Min(l, delta) : advantage < 0 ? Math.Max(l, -delta) : l;
 }

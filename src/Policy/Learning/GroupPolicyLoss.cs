@@ -156,6 +156,7 @@ public static class GroupPolicyLoss
         => BernoulliPolicy.LogProbability(logit, chosen) - BernoulliPolicy.LogProbability(behaviourLogit, chosen);
 
     // Pessimistic clip of a log-ratio for the sign of the advantage (the log-space form of PPO's min).
-    private static double ClipLog(double l, double advantage, double delta)
+    /// <summary>GMPO's clip of one decision's log ratio: only the side the advantage pushes towards is bounded.</summary>
+    internal static double ClipLog(double l, double advantage, double delta)
         => advantage > 0 ? Math.Min(l, delta) : advantage < 0 ? Math.Max(l, -delta) : l;
 }

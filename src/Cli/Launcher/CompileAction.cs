@@ -44,7 +44,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         string work = WorkDirectory();
         // The models load (and ONNX Runtime starts) beside gcc -S; they are never disposed: the process ends with the
         // unit, and after a timeout the engine's thread may still use them.
-        var models = ModelPrefetch.Start(request, variantModel);
+        using var scoring = settings.Server && request.Kind == PolicyKind.Model
+            ? new Scoring.ScoringClient(new Scoring.ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer: true)
+            : null;
+        var models = ModelPrefetch.Start(request, variantModel, scoring);
         OptimizerOptions Options() => models.Policy().ToOptions() with
         {
             ValidateWithSmt = settings.ValidateWithSmt,

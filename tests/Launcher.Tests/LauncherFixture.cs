@@ -55,6 +55,14 @@ public sealed class LauncherSandbox : IDisposable
         return ProcessRunner.Run(new ProcessSpec(program, args) { WorkingDirectory = Work, Environment = env, StandardInput = stdin, Timeout = TimeSpan.FromMinutes(3) });
     }
 
+    /// <summary>Runs <paramref name="program"/> in <paramref name="directory"/> (another directory of the sandbox).</summary>
+    public ProcessResult RunIn(string directory, string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var env = new Dictionary<string, string?>(Environment);
+        if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
+        return ProcessRunner.Run(new ProcessSpec(program, args) { WorkingDirectory = directory, Environment = env, Timeout = TimeSpan.FromMinutes(3) });
+    }
+
     /// <summary>The launcher in front of <paramref name="compiler"/>.</summary>
     public ProcessResult Cc(string compiler, string commandLine, IReadOnlyDictionary<string, string?>? extra = null, string? stdin = null) =>
         Run(Launcher, [compiler, .. ShellWords.Split(commandLine)], extra, stdin);

@@ -58,6 +58,20 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
+
+            // A unit the cache holds is found from its preprocessed source, without compiling it (ccache's preprocessor mode).
+            var shortcut = cache is not null && PreprocessedShortcut.Applies(invocation) ? new PreprocessedShortcut(cache, gcc) : null;
+            Caching.CacheKey? shortcutKey = null;
+            if (shortcut is not null)
+            {
+                using (PhaseTimings.Start("launcher.preprocess")) shortcutKey = shortcut.KeyOf(invocation, cwd, Path.Combine(work, "unit.i"));
+                if (shortcutKey is { } sk && shortcut.Follow(sk, work) is { } link
+                    && cache!.TryRestore(new Caching.CacheKey(link.UnitKey), unit, unit.Files.Object, out _) is { } restored)
+                {
+                    Console.Error.Write(link.CompilerOutput);
+                    return Finish(clock, invocation, compiler, arguments, cwd, restored, unit.Files.OptimizedObject, unit.Files.Object, null, link.UnitKey);
+                }
+            }
             CompileOutcome compiled;
             using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
@@ -83,27 +97,11 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null) cache!.Save(storeKey, unit, unit.Files.Object, report);
+                if (key is { } storeKey && fallbackObject is null && cache!.Save(storeKey, unit, unit.Files.Object, report) && shortcutKey is { } link)
+                    shortcut!.Link(link, storeKey, compiled.Compiler.StandardError, work);
             }
-            string chosen = fallbackObject ?? unit.Files.OptimizedObject;
-            string target = Path.GetFullPath(invocation.Object);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            string temp = Outputs.TempFor(target);
-            File.Copy(chosen, temp, overwrite: true);
-            File.Move(temp, target, overwrite: true);
-
-            string gccObject = fallbackObject ?? unit.Files.Object;
-            var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
-                report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
-                key?.Hex, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
-            new UnitRecordStore(settings.ReportDirectory).Write(record);
-            string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
-            if (report.Status == UnitStatus.FellBack)
-                log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
-            else
-                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){variant}{(report.FromCache ? " (cache)" : "")}, "
-                    + $"{clock.Elapsed.TotalSeconds:F3} s (gcc -S {gccSeconds:F3} s, engine {report.OptimizerSeconds:F3} s)");
-            return 0;
+            return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
+                fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
         }
         finally
         {
@@ -111,6 +109,33 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             try { Directory.Delete(work, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="chosen"/> where the build asked for its object (a temporary file and a rename, so an
+    /// interrupted build never leaves half an object), writes the unit's record and its log line.
+    /// </summary>
+    private int Finish(Stopwatch clock, CompileInvocation invocation, string compiler, IReadOnlyList<string> arguments, string cwd,
+        UnitReport report, string chosen, string gccObject, double? gccSeconds, string? key)
+    {
+        string target = Path.GetFullPath(invocation.Object);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        string temp = Outputs.TempFor(target);
+        File.Copy(chosen, temp, overwrite: true);
+        File.Move(temp, target, overwrite: true);
+
+        var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
+            report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
+            key, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
+        new UnitRecordStore(settings.ReportDirectory).Write(record);
+        string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
+        string how = gccSeconds is { } s ? $"gcc -S {s:F3} s, engine {report.OptimizerSeconds:F3} s" : "not compiled: found by its preprocessed source";
+        if (report.Status == UnitStatus.FellBack)
+            log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
+        else
+            log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){variant}{(report.FromCache ? " (cache)" : "")}, "
+                + $"{clock.Elapsed.TotalSeconds:F3} s ({how})");
+        return 0;
     }
 
     /// <summary>The variant model to use, or null (base everywhere): <c>variants</c> = default (when the package ships one), base, or a path.</summary>

@@ -105,6 +105,7 @@ public static class AsmReader
         // The labels the layout placed are the symbols as -L would have written: after the object's own, whose
         // indices relocations name.
         var table = new ElfSymbol[obj.Symbols.Count + placed.Count];
+        prepared.Symbols.EnsureCapacity(prepared.Symbols.Count + placed.Count);
         for (int s = 0; s < obj.Symbols.Count; s++) table[s] = obj.Symbols[s];
         for (int p = 0; p < placed.Count; p++)
         {

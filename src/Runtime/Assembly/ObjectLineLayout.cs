@@ -88,18 +88,20 @@ internal sealed class ObjectLineLayout : ILineBytes
             var kind = line.Kind;
             if (kind is LineKind.Blank or LineKind.Comment) continue;
             var text = source.AsSpan(line.Start, line.Length);
-            if (plain && kind == LineKind.Directive && LocalAlias(text, out var alias, out var aliased))
+            if (plain && kind == LineKind.Directive && IsSymbolDirective(text))
             {
-                // GCC names one constant twice (.set .LC9,.LC0): -L's table has the alias at the value it stands for.
-                (aliases ??= []).Add((alias.ToString(), aliased.ToString()));
-                continue;
-            }
-            if (plain && kind == LineKind.Directive && IsCommonDirective(text))
-            {
-                // A local common symbol is allocated in .bss where it is declared: no cursor of a section without
-                // bytes (.bss) can be trusted after it.
-                for (int e = 1; e < cursor.Length; e++)
-                    if (obj.Sections[e].Type == ElfConstants.SHT_NOBITS) cursor[e] = -1;
+                if (LocalAlias(text, out var alias, out var aliased))
+                {
+                    // GCC names one constant twice (.set .LC9,.LC0): -L's table has the alias at the value it stands for.
+                    (aliases ??= []).Add((alias.ToString(), aliased.ToString()));
+                }
+                else if (IsCommonDirective(text))
+                {
+                    // A local common symbol is allocated in .bss where it is declared: no cursor of a section without
+                    // bytes (.bss) can be trusted after it.
+                    for (int e = 1; e < cursor.Length; e++)
+                        if (obj.Sections[e].Type == ElfConstants.SHT_NOBITS) cursor[e] = -1;
+                }
                 continue;
             }
             if (line.Section < 0)
@@ -239,6 +241,21 @@ internal sealed class ObjectLineLayout : ILineBytes
         var stmt = text[GasLexer.SkipSpaces(text, 0)..];
         var word = stmt[..GasLexer.WordLength(stmt)];
         return word is ".text" or ".data" or ".bss" or ".section" or ".pushsection" or ".popsection" or ".previous" or ".subsection";
+    }
+
+    /// <summary>A directive that defines a symbol without bytes in the current section (<c>.set</c>, <c>.equ</c>, <c>.comm</c>, <c>.lcomm</c>): a quick test of the word.</summary>
+    private static bool IsSymbolDirective(ReadOnlySpan<char> text)
+    {
+        int start = GasLexer.SkipSpaces(text, 0);
+        if (text.Length - start < 4) return false;
+        if (text.Slice(start, 4) is not (".set" or ".equ" or ".com" or ".lco")) return false;
+        return IsCommonDirective(text) || LocalAliasWord(text);
+    }
+
+    private static bool LocalAliasWord(ReadOnlySpan<char> text)
+    {
+        var stmt = text[GasLexer.SkipSpaces(text, 0)..];
+        return stmt[..GasLexer.WordLength(stmt)] is ".set" or ".equ";
     }
 
     /// <summary><c>.set .Lname, name</c> (or <c>.equ</c>): a local name for another symbol, nothing else.</summary>

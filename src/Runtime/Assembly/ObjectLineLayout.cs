@@ -133,7 +133,8 @@ internal sealed class ObjectLineLayout : ILineBytes
                         var name = text.Slice(start, GasLexer.LabelLength(text[start..]));
                         if (!symbolLookup.TryGetValue(name, out int s))
                         {
-                            // (quoted or numeric labels: no pin, and no symbol of that name with local labels either)
+                            // A local label of a plain object: where the cursor is, as -L's symbol would be. (Quoted or
+                            // numeric labels: no pin, and no symbol of that name in -L's table either.)
                             if (plain && cursor[elf] >= 0 && name.StartsWith(".L"))
                                 placedLabels!.Add(new ElfSymbol(name.ToString(), (ulong)cursor[elf], 0, ElfConstants.STT_NOTYPE,
                                     ElfConstants.STB_LOCAL, ElfConstants.STV_DEFAULT, (ushort)elf));

@@ -41,14 +41,6 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
             : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", assemblyOut]);
 
     /// <summary>
-    /// <c>gcc -E</c> of the source with the unit's arguments into <paramref name="output"/> (a dependency file the
-    /// arguments ask for is written, as by the compile itself); with <paramref name="keepDefines"/> the macro
-    /// definitions stay in the output (<c>-dD</c>).
-    /// </summary>
-    public ProcessResult Preprocess(string source, IReadOnlyList<string> args, string output, bool keepDefines = false) =>
-        Run(Options.Compiler, keepDefines ? ["-E", "-dD", .. args, source, "-o", output] : ["-E", .. args, source, "-o", output]);
-
-    /// <summary>
     /// Assembles through the driver (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with
     /// exactly the options it uses for its own output (--64, --gdwarf-5 for -g, -Wa, …): the object equals
     /// <c>gcc -c x.c</c>'s. Dependency options (<c>-M…</c>, with the values of <c>-MF</c>, <c>-MT</c>, <c>-MQ</c>) are dropped:

@@ -55,7 +55,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         };
         try
         {
-            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
+            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler, MemoDirectory = Path.Combine(settings.CacheDirectory, "compilers") }, cwd);
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
 

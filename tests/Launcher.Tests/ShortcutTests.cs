@@ -1,9 +1,9 @@
 namespace CompilerLLM.Launcher.Tests;
 
 /// <summary>
-/// The preprocessed-source shortcut: a unit the cache holds is restored without compiling it, with GCC's diagnostics
-/// and dependency file as a compile gives them; whatever the preprocessed text does not show keeps it from hitting
-/// wrongly (macros under -g3, the directory under -g, profile files).
+/// The direct shortcut: a unit the cache holds is restored without running GCC, with GCC's diagnostics and dependency
+/// file as a compile gives them; a changed source or included file, another directory under -g, profile inputs, time
+/// macros and dependency lists without system headers keep it from hitting wrongly.
 /// </summary>
 public sealed class ShortcutTests : IDisposable
 {
@@ -11,7 +11,7 @@ public sealed class ShortcutTests : IDisposable
 
     public void Dispose() => _box.Dispose();
 
-    private const string Found = "found by its preprocessed source";
+    private const string Found = "not compiled: its source and included files are unchanged";
 
     private static readonly Dictionary<string, string?> NoCache = new() { ["COMPILERLLM_CACHE"] = "false" };
 
@@ -82,4 +82,46 @@ public sealed class ShortcutTests : IDisposable
         Assert.Equal(0, Shortcuts);
         Assert.Contains("(cache)", _box.Log); // the unit's own entry still serves it
     }
+
+    [Fact]
+    public void A_changed_header_is_compiled_again()
+    {
+        _box.Write("inc/scale.h", "#define SCALE 3\n");
+        _box.Write("k.c", "#include \"scale.h\"\n" + Sources.Kernel.Replace("* 3", "* SCALE"));
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        _box.Write("inc/scale.h", "#define SCALE 5\n");
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o fresh.o", NoCache).Succeeded);
+        Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("k.o"));
+    }
+
+    [Theory]
+    [InlineData("-O2 -MMD -c k.c -o k.o", "")] // its dependency list leaves out system headers
+    [InlineData("-O2 -c k.c -o k.o", "static const char when[] __attribute__((used)) = __TIME__;\n")]
+    public void No_shortcut_where_the_included_files_cannot_tell(string commandLine, string prefix)
+    {
+        _box.Write("k.c", prefix + Sources.Kernel);
+        Assert.True(_box.Cc("gcc", commandLine).Succeeded);
+        Assert.True(_box.Cc("gcc", commandLine).Succeeded);
+        Assert.Equal(0, Shortcuts);
+    }
+}
+
+/// <summary>Reading GCC's dependency files: continuations, escaped spaces and dollars, -MP's phony rules.</summary>
+public sealed class DependencyListTests
+{
+    [Theory]
+    [InlineData("k.o: k.c /usr/include/stdio.h\n", "k.c|/usr/include/stdio.h")]
+    [InlineData("k.o: k.c \\\n  inc/a.h \\\n  inc/b.h\n", "k.c|inc/a.h|inc/b.h")]
+    [InlineData("k.o: k.c my\\ dir/a.h cost$$.h\n", "k.c|my dir/a.h|cost$.h")]
+    [InlineData("k.o: k.c inc/a.h\ninc/a.h:\n", "k.c|inc/a.h")]
+    [InlineData("build/k.o: k.c\r\n", "k.c")]
+    public void Prerequisites_of_the_first_rule(string text, string expected) =>
+        Assert.Equal(expected.Split('|'), DependencyList.Parse(text));
+
+    [Fact]
+    public void A_file_without_a_rule_is_an_error() => Assert.Throws<FormatException>(() => DependencyList.Parse("nothing here\n"));
 }

@@ -55,23 +55,28 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         };
         try
         {
-            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
+            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler, MemoDirectory = Path.Combine(settings.CacheDirectory, "compilers") }, cwd);
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
 
-            // A unit the cache holds is found from its preprocessed source, without compiling it (ccache's preprocessor mode).
-            var shortcut = cache is not null && PreprocessedShortcut.Applies(invocation) ? new PreprocessedShortcut(cache, gcc) : null;
+            // A unit the cache holds is found from its source and included files, without compiling it (ccache's direct mode).
+            var shortcut = DirectShortcut.For(cache, gcc, cwd, invocation);
+            string ownDependencies = Path.Combine(work, "unit.deps");
             Caching.CacheKey? shortcutKey = null;
             if (shortcut is not null)
             {
-                using (PhaseTimings.Start("launcher.preprocess")) shortcutKey = shortcut.KeyOf(invocation, cwd, Path.Combine(work, "unit.i"));
-                if (shortcutKey is { } sk && shortcut.Follow(sk, work) is { } link
-                    && cache!.TryRestore(new Caching.CacheKey(link.UnitKey), unit, unit.Files.Object, out _) is { } restored)
+                using var phase = PhaseTimings.Start("launcher.shortcut");
+                shortcutKey = shortcut.Key();
+                if (shortcutKey is { } sk && shortcut.Follow(sk, work) is { } manifest
+                    && cache!.TryRestore(new Caching.CacheKey(manifest.UnitKey), unit, unit.Files.Object, out _) is { } restored)
                 {
-                    Console.Error.Write(link.CompilerOutput);
-                    return Finish(clock, invocation, compiler, arguments, cwd, restored, unit.Files.OptimizedObject, unit.Files.Object, null, link.UnitKey);
+                    shortcut.RestoreDependencies(manifest, ownDependencies);
+                    Console.Error.Write(manifest.CompilerOutput);
+                    return Finish(clock, invocation, compiler, arguments, cwd, restored, unit.Files.OptimizedObject, unit.Files.Object, null, manifest.UnitKey);
                 }
+                unit = unit with { Arguments = shortcut.CompileArguments(ownDependencies) };
             }
+            var compileStart = DateTime.UtcNow;
             CompileOutcome compiled;
             using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
@@ -97,8 +102,8 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null && cache!.Save(storeKey, unit, unit.Files.Object, report) && shortcutKey is { } link)
-                    shortcut!.Link(link, storeKey, compiled.Compiler.StandardError, work);
+                if (key is { } storeKey && fallbackObject is null && cache!.Save(storeKey, unit, unit.Files.Object, report) && shortcutKey is { } direct)
+                    shortcut!.Store(direct, storeKey, compiled.Compiler.StandardError, shortcut.DependencyFile(ownDependencies), compileStart, work);
             }
             return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
                 fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
@@ -129,7 +134,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             key, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
         new UnitRecordStore(settings.ReportDirectory).Write(record);
         string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
-        string how = gccSeconds is { } s ? $"gcc -S {s:F3} s, engine {report.OptimizerSeconds:F3} s" : "not compiled: found by its preprocessed source";
+        string how = gccSeconds is { } s ? $"gcc -S {s:F3} s, engine {report.OptimizerSeconds:F3} s" : "not compiled: its source and included files are unchanged";
         if (report.Status == UnitStatus.FellBack)
             log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
         else

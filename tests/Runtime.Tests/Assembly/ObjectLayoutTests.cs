@@ -58,7 +58,7 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
     public void Bare_prefix_lines_without_a_label_after_them_fall_back_to_the_listing()
     {
         // The prefix line's size is not known, and no label pins the instructions after it.
-        const string source = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\trep\n\tstosq\n\tmovl\t$1, %eax\n\tret\n\t.size\tf, .-f\n";
+        const string source = FunctionF + "\trep\n\tstosq\n\tmovl\t$1, %eax\n\tret\n\t.size\tf, .-f\n";
         var (plain, labelled) = ReadAlikeEveryWay("prefix.s", source);
         Assert.Equal(AsmLayoutSource.Listing, labelled.LayoutSource);
         Assert.Equal(AsmLayoutSource.Listing, plain.LayoutSource);
@@ -67,7 +67,7 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
     [Fact]
     public void Ordinary_code_is_modelled_from_the_object()
     {
-        const string source = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\ttestl\t%edi, %edi\n\tje\t.L2\n\tmovl\t$1, %eax\n\tret\n"
+        const string source = FunctionF + "\ttestl\t%edi, %edi\n\tje\t.L2\n\tmovl\t$1, %eax\n\tret\n"
             + "\t.p2align 4,,10\n\t.p2align 3\n.L2:\n\tcall\tg@PLT\n\txorl\t%eax, %eax\n\tret\n\t.size\tf, .-f\n";
         var (plain, labelled) = ReadAlikeEveryWay("plain.s", source);
         Assert.Equal(AsmLayoutSource.Object, labelled.LayoutSource);
@@ -141,7 +141,7 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
     public void Inline_assembly_before_instructions_that_no_symbol_pins_makes_the_plain_object_give_up(string inline, AsmLayoutSource fallback)
     {
         // The inline line's size is not known to the layout, and the instructions after it come before any symbol.
-        string source = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\tmovl\t$1, %eax\n#APP\n" + inline + "\n#NO_APP\n"
+        string source = FunctionF + "\tmovl\t$1, %eax\n#APP\n" + inline + "\n#NO_APP\n"
             + ".L3:\n\taddl\t$2, %eax\n\tcmpl\t$9, %eax\n\tjne\t.L3\n\tret\n\t.size\tf, .-f\n";
         var (plain, _) = ReadAlikeEveryWay("inline.s", source);
         Assert.Equal(fallback, plain.LayoutSource);
@@ -153,7 +153,7 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
     public void A_data_label_the_plain_layout_cannot_place_makes_it_give_up()
     {
         // A .uleb128's size depends on its value: the label after it has no offset, and an instruction names it.
-        const string source = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\tleaq\t.L9(%rip), %rax\n\tret\n\t.size\tf, .-f\n"
+        const string source = FunctionF + "\tleaq\t.L9(%rip), %rax\n\tret\n\t.size\tf, .-f\n"
             + "\t.section\t.rodata\n\t.uleb128 300\n.L9:\n\t.long\t5\n";
         var (plain, _) = ReadAlikeEveryWay("uleb.s", source);
         Assert.Equal(AsmLayoutSource.Object, plain.LayoutSource);
@@ -165,8 +165,8 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
     public void A_plain_object_of_other_text_gives_no_model()
     {
         // What the build hands over must be the object of exactly this text: one of other text must not be taken for it.
-        const string source = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\tmovl\t$1, %eax\n\tjmp\t.L2\n.L2:\n\tret\n\t.size\tf, .-f\n";
-        const string other = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n\tmovl\t$1, %eax\n\tnop\n\tjmp\t.L2\n.L2:\n\tret\n\t.size\tf, .-f\n";
+        const string source = FunctionF + "\tmovl\t$1, %eax\n\tjmp\t.L2\n.L2:\n\tret\n\t.size\tf, .-f\n";
+        const string other = FunctionF + "\tmovl\t$1, %eax\n\tnop\n\tjmp\t.L2\n.L2:\n\tret\n\t.size\tf, .-f\n";
         using var temp = new TempDirectory();
         File.WriteAllText(temp.File("other.s"), other);
         GasAssembler.Default.Assemble(temp.File("other.s"), temp.File("other.o"));
@@ -174,6 +174,9 @@ public sealed class ObjectLayoutTests(ITestOutputHelper output)
         Assert.NotEqual(AsmLayoutSource.PlainObject, file.LayoutSource);
         Assert.Null(FirstDifference(file, AsmReader.Read("mismatch.s", source, layout: AsmLayoutSource.Listing)));
     }
+
+    /// <summary>The start of function f in .text, as GCC writes it.</summary>
+    private const string FunctionF = "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n";
 
     private static (AsmFile Plain, AsmFile Labelled, AsmFile Listed) ReadEveryWay(string path) => ReadEveryWay(path, File.ReadAllText(path));
 

@@ -84,6 +84,18 @@ public sealed class ShortcutTests : IDisposable
     }
 
     [Fact]
+    public void A_unit_found_by_its_assembly_gets_a_shortcut_too()
+    {
+        _box.Write("k.c", Sources.Kernel);
+        Assert.True(_box.Cc("gcc", "-O2 -c k.c -o first.o").Succeeded);
+        Assert.True(_box.Cc("gcc", "-O2 -c k.c -o second.o").Succeeded); // another object: its entry is found after gcc -S
+        Assert.Equal(0, Shortcuts);
+        Assert.True(_box.Cc("gcc", "-O2 -c k.c -o second.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        Assert.Equal(_box.Bytes("first.o"), _box.Bytes("second.o"));
+    }
+
+    [Fact]
     public void A_changed_header_is_compiled_again()
     {
         _box.Write("inc/scale.h", "#define SCALE 3\n");

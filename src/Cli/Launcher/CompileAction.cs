@@ -89,6 +89,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             // and rewrites made it, without choosing or compiling anything again.
             var key = cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc);
             var report = key is { } k ? cache!.TryRestore(k, unit, unit.Files.Object, out _) : null;
+            bool entryHeld = report is not null;
             string? fallbackObject = null;
             if (report is null)
             {
@@ -102,9 +103,11 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null && cache!.Save(storeKey, unit, unit.Files.Object, report) && shortcutKey is { } direct)
-                    shortcut!.Store(direct, storeKey, compiled.Compiler.StandardError, shortcut.DependencyFile(ownDependencies), compileStart, work);
+                if (key is { } storeKey && fallbackObject is null) entryHeld = cache!.Save(storeKey, unit, unit.Files.Object, report);
             }
+            // The way around the compile next time, to the entry this unit now has (made or found by its assembly).
+            if (entryHeld && key is { } unitKey && shortcutKey is { } direct)
+                shortcut!.Store(direct, unitKey, compiled.Compiler.StandardError, shortcut.DependencyFile(ownDependencies), compileStart, work);
             return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
                 fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
         }

@@ -33,9 +33,8 @@ internal static class SizeCommand
         if (!PolicyRequest.TryParse(policyText, Environment.CurrentDirectory, out var request, out string? policyError))
             return CliErrors.Fail("--policy: " + policyError);
         var all = SuiteProgram.Discover(suitePath, w => Console.Error.WriteLine($"compilerllm: warning: {w}"));
-        var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var selected = all.Where(p => wanted is null || wanted.Contains(p.Name)).ToList();
-        if (wanted is not null && wanted.Except(selected.Select(p => p.Name)).ToList() is { Count: > 0 } missing)
+        var selected = SuiteProgram.Select(all, only, out var missing);
+        if (missing.Count > 0)
             return CliErrors.Fail($"--programs: not in the suite: {string.Join(", ", missing)}");
         if (selected.Count == 0) return CliErrors.Fail($"{suitePath}: no program folders with a {SuiteProgram.ManifestName}");
 

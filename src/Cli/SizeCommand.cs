@@ -14,7 +14,7 @@ internal static class SizeCommand
         var suite = new Argument<string>("suite") { Description = "The development suite folder (one folder per program with a suite.json)" };
         var programs = new Option<string?>("--programs") { Description = "Only these programs (comma-separated)" };
         var policy = new Option<string>("--policy") { Description = "The rewrite policy applied on top of the size objective's variants, as CompilerLlmPolicy: default | all | none | PATH.onnx", DefaultValueFactory = _ => "default" };
-        var output = new Option<string>("--out") { Description = "The results JSON (compilerllm.size-results/1)", Required = true };
+        var output = new Option<string>("--out") { Description = "The results JSON (compilerllm.size-results/1), written after every program; programs it already holds are kept and not measured again", Required = true };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown here" };
         var cache = new Option<string>("--cache") { Description = "Object cache and work folder", DefaultValueFactory = _ => Path.Combine(".cache", "size") };
         var jobs = new Option<int>("--jobs") { Description = "Parallel unit compiles", DefaultValueFactory = _ => 2 };
@@ -42,8 +42,7 @@ internal static class SizeCommand
         var harness = new SizeHarness(ToolchainOptions.Default,
             new SizeHarnessOptions { Policy = loaded, CacheDirectory = cache, Parallelism = Math.Max(1, jobs) }, Console.WriteLine);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var results = harness.Measure(selected);
-        results.Write(output);
+        var results = harness.Measure(selected, output);
         string table = results.Markdown();
         if (markdown is not null) results.WriteMarkdown(markdown);
         Console.WriteLine();
@@ -52,6 +51,6 @@ internal static class SizeCommand
         int failed = results.Programs.Sum(p => p.Builds.Values.Count(b => !b.Passed));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"size: {results.Programs.Count} programs, size objective .text {size?.TextVsOs ?? double.NaN:F4}x of -Os (geomean), {failed} failed check(s) → {output} ({clock.Elapsed.TotalMinutes:F1} min)"));
-        return failed == 0 && results.Programs.Count == selected.Count ? 0 : 1;
+        return failed == 0 && selected.All(p => results.Programs.Any(r => r.Name == p.Name)) ? 0 : 1;
     }
 }

@@ -63,6 +63,19 @@ public sealed record SizeResults(
     public static SizeResults Read(string path) =>
         JsonSerializer.Deserialize<SizeResults>(File.ReadAllText(path), VariantDataset.Json) ?? throw new JsonException($"{path}: empty");
 
+    /// <summary>The results at <paramref name="path"/>, or null when there are none or they cannot be read.</summary>
+    public static SizeResults? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Read(path) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The per-program table and the summary, as Markdown.</summary>
     public string Markdown()
     {
@@ -113,27 +126,46 @@ public sealed class SizeHarness(ToolchainOptions toolchain, SizeHarnessOptions o
     private readonly VariantCompiler _compiler = new(toolchain, options.CacheDirectory, options.BaseFlags, options.Parallelism);
     private readonly SuiteCheck _check = new(toolchain, options.BaseFlags);
 
-    /// <summary>Measures every program (a program whose -O3 build fails its check is left out, and said so).</summary>
-    public SizeResults Measure(IReadOnlyList<SuiteProgram> programs)
+    /// <summary>
+    /// Measures every program (a program whose -O3 build fails its check is left out, and said so). With
+    /// <paramref name="output"/>, the results are written there after every program (atomically), and programs the
+    /// file already holds with the same base flags are kept as they are and not measured again.
+    /// </summary>
+    public SizeResults Measure(IReadOnlyList<SuiteProgram> programs, string? output = null)
     {
-        var records = new List<SizeProgramRecord>();
+        var previous = output is null ? null : SizeResults.TryRead(output);
+        var records = previous is not null && previous.BaseFlags == string.Join(' ', options.BaseFlags) && previous.Policy == options.Policy.Identity
+            ? previous.Programs.ToList() : [];
+        var done = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        if (done.Count > 0) log($"resuming: {done.Count} programs already in {output}");
         int index = 0;
         foreach (var program in programs)
         {
             index++;
+            if (done.Contains(program.Name)) continue;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             log($"[{index}/{programs.Count}] {program.Name}: {program.Units.Count} units");
             var record = MeasureProgram(program);
             if (record is null) continue;
             records.Add(record);
+            if (output is not null) Results(records).Write(output);
             var os = record.Builds.GetValueOrDefault(Os);
             string Describe(string b, SizeBuild m) => string.Create(CultureInfo.InvariantCulture,
                 $"{b} {m.TextBytes}{(m.Passed ? "" : " FAILED")}{(os is null ? "" : $" ({(double)m.TextBytes / os.TextBytes:F3})")}");
             log("  " + string.Join("  ", Builds.Where(record.Builds.ContainsKey).Select(b => Describe(b, record.Builds[b])))
                 + string.Create(CultureInfo.InvariantCulture, $"  ({clock.Elapsed.TotalSeconds:F0} s)"));
         }
+        var results = Results(records);
+        if (output is not null) results.Write(output);
+        return results;
+    }
+
+    /// <summary>The results of these programs, in name order, with their summary.</summary>
+    private SizeResults Results(List<SizeProgramRecord> records)
+    {
+        var ordered = records.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
         return new SizeResults(SizeResults.SchemaName, string.Join(' ', options.BaseFlags), options.Policy.Identity,
-            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), records, Summarize(records));
+            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), ordered, Summarize(ordered));
     }
 
     /// <summary>One program's builds, or null when its -O3 build does not build or fails its check.</summary>

@@ -53,7 +53,8 @@ public sealed class SizeHarnessTests : IDisposable
     {
         var programs = SuiteProgram.Discover(DemoSuite.Write(_temp.Path, Main, Kernel), w => Assert.Fail(w));
         var log = new List<string>();
-        var results = Harness(log).Measure(programs);
+        string json = _temp.File("size.json");
+        var results = Harness(log).Measure(programs, json);
 
         var p = Assert.Single(results.Programs);
         Assert.Equal(SizeHarness.Builds.Order(StringComparer.Ordinal), p.Builds.Keys.Order(StringComparer.Ordinal));
@@ -76,8 +77,6 @@ public sealed class SizeHarnessTests : IDisposable
         Assert.Equal(1.0, Assert.Single(results.Summary, r => r.Build == SizeHarness.Os).TextVsOs, 12);
         Assert.True(Assert.Single(results.Summary, r => r.Build == SizeHarness.O3).TextVsOs > 1);
 
-        string json = _temp.File("size.json");
-        results.Write(json);
         var read = SizeResults.Read(json);
         Assert.Equal(SizeResults.SchemaName, read.Schema);
         Assert.Equal(size.TextBytes, read.Programs[0].Builds["size"].TextBytes);
@@ -86,6 +85,12 @@ public sealed class SizeHarnessTests : IDisposable
         // Deterministic: a second run gives the same bytes.
         var again = Assert.Single(Harness([]).Measure(programs).Programs);
         Assert.Equal(p.Builds.Select(b => (b.Key, b.Value.TextBytes, b.Value.ObjectCodeBytes)), again.Builds.Select(b => (b.Key, b.Value.TextBytes, b.Value.ObjectCodeBytes)));
+
+        // A rerun with the same output keeps what it holds and measures nothing again.
+        var resumedLog = new List<string>();
+        var resumed = Assert.Single(Harness(resumedLog).Measure(programs, json).Programs);
+        Assert.Equal(["resuming: 1 programs already in " + json], resumedLog);
+        Assert.Equal(size.TextBytes, resumed.Builds["size"].TextBytes);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal static class SizeCommand
         var size = results.Summary.FirstOrDefault(r => r.Build == SizeHarness.Size);
         int failed = results.Programs.Sum(p => p.Builds.Values.Count(b => !b.Passed));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"size: {results.Programs.Count} programs, size objective .text {size?.TextVsOs ?? double.NaN:F4}x of -Os (geomean), {failed} failed check(s) → {output} ({clock.Elapsed.TotalMinutes:F1} min)"));
+            $"size: {results.Programs.Count} programs, size objective .text {size?.TextVsOs ?? double.NaN:F4}x of -Os (geomean), {failed} build(s) not built, linked or passing → {output} ({clock.Elapsed.TotalMinutes:F1} min)"));
         return failed == 0 && selected.All(p => results.Programs.Any(r => r.Name == p.Name)) ? 0 : 1;
     }
 }

@@ -27,7 +27,7 @@ public sealed class SizeCommandTests : IDisposable
         var r = Cli("size", suite, "--out", json, "--markdown", md, "--cache", _temp.File("cache"));
         Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
         string last = r.StandardOutput.TrimEnd().Split('\n')[^1];
-        Assert.Matches(@"^size: 1 programs, size objective \.text \d\.\d{4}x of -Os \(geomean\), 0 failed check\(s\) → ", last);
+        Assert.Matches(@"^size: 1 programs, size objective \.text \d\.\d{4}x of -Os \(geomean\), 0 build\(s\) not built, linked or passing → ", last);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var root = doc.RootElement;

@@ -25,8 +25,8 @@ public sealed record SizeHarnessOptions
 }
 
 /// <summary>One build of a program: code bytes and whether its workload gave the expected output.</summary>
-/// <param name="TextBytes">Size of the linked executable's <c>.text</c> section.</param>
-/// <param name="ObjectCodeBytes">Bytes of code (every executable section) of the program's own objects, summed: what the objective controls.</param>
+/// <param name="TextBytes">Size of the linked executable's <c>.text</c> section (0: not built or not linked).</param>
+/// <param name="ObjectCodeBytes">Bytes of code (every executable section) of the program's own objects, summed: what the objective controls (0: not built).</param>
 /// <param name="Passed">The workload's standard output and exit code are the expected ones.</param>
 /// <param name="Failure">Why it did not pass (null when it did).</param>
 public sealed record SizeBuild(long TextBytes, long ObjectCodeBytes, bool Passed, string? Failure = null);
@@ -43,9 +43,14 @@ public sealed record SizeProgramRecord(
     string Name, string Package, int Units, IReadOnlyDictionary<string, SizeBuild> Builds, IReadOnlyDictionary<string, int> Chosen,
     int Rewrites, int RewriteBytesSaved, int Fallbacks, IReadOnlyDictionary<string, RuleTally> RewritesByRule);
 
-/// <summary>One build over the suite: geometric means of the per-program ratios to -Os (linked <c>.text</c> and the objects' code).</summary>
+/// <summary>
+/// One build over the suite: geometric means of the per-program ratios to -Os (linked <c>.text</c> and the objects'
+/// code) over the <paramref name="Programs"/> programs where both were linked, how many of those passed their check,
+/// and the programs where this build could not be built or linked (<paramref name="NotLinked"/>).
+/// </summary>
 public sealed record SizeSummaryRow(
-    string Build, int Programs, int Passed, double TextVsOs, double ObjectsVsOs, int TextAtOrBelowOs, double WorstTextVsOs, string WorstProgram);
+    string Build, int Programs, int Passed, double TextVsOs, double ObjectsVsOs, int TextAtOrBelowOs, double WorstTextVsOs, string WorstProgram,
+    IReadOnlyList<string> NotLinked);
 
 /// <summary>The size measurement (<c>compilerllm.size-results/1</c>).</summary>
 public sealed record SizeResults(
@@ -86,18 +91,22 @@ public sealed record SizeResults(
         {
             var size = p.Builds.GetValueOrDefault(SizeHarness.Size);
             var os = p.Builds.GetValueOrDefault(SizeHarness.Os);
-            string ratio = size is not null && os is not null ? string.Create(CultureInfo.InvariantCulture, $"{(double)size.TextBytes / os.TextBytes:F4}") : "—";
+            string ratio = size is { TextBytes: > 0 } && os is { TextBytes: > 0 } ? string.Create(CultureInfo.InvariantCulture, $"{(double)size.TextBytes / os.TextBytes:F4}") : "—";
             int failed = p.Builds.Values.Count(b => !b.Passed);
             sb.Append(string.Create(CultureInfo.InvariantCulture, $"| {p.Name} | {p.Units} | "))
-              .Append(string.Join(" | ", SizeHarness.Builds.Select(b => p.Builds.TryGetValue(b, out var m) ? m.TextBytes.ToString(CultureInfo.InvariantCulture) + (m.Passed ? "" : " ✗") : "—")))
+              .Append(string.Join(" | ", SizeHarness.Builds.Select(b => !p.Builds.TryGetValue(b, out var m) ? "—" : m.TextBytes == 0 ? "not linked ✗" : m.TextBytes.ToString(CultureInfo.InvariantCulture) + (m.Passed ? "" : " ✗"))))
               .Append(string.Create(CultureInfo.InvariantCulture, $" | {ratio} | {(failed == 0 ? "all pass" : $"{failed} failed")} | "))
               .Append(string.Join(", ", p.Chosen.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}")))
               .Append(string.Create(CultureInfo.InvariantCulture, $" | {p.Rewrites} ({p.RewriteBytesSaved}) |\n"));
         }
-        sb.Append('\n').Append("| build | programs | tests passed | geomean .text vs -Os | geomean objects' code vs -Os | .text at or below -Os | largest .text vs -Os |\n|---|---|---|---|---|---|---|\n");
+        sb.Append('\n').Append("| build | programs | tests passed | geomean .text vs -Os | geomean objects' code vs -Os | .text at or below -Os | largest .text vs -Os | not built or linked |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var r in Summary)
             sb.Append(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Build} | {r.Programs} | {r.Passed} | {r.TextVsOs:F4} | {r.ObjectsVsOs:F4} | {r.TextAtOrBelowOs} | {r.WorstTextVsOs:F4} ({r.WorstProgram}) |\n"));
+                $"| {r.Build} | {r.Programs} | {r.Passed} | {r.TextVsOs:F4} | {r.ObjectsVsOs:F4} | {r.TextAtOrBelowOs} | {r.WorstTextVsOs:F4} ({r.WorstProgram}) | {(r.NotLinked.Count == 0 ? "—" : string.Join(", ", r.NotLinked))} |\n"));
+        foreach (var p in Programs)
+            foreach (var (build, m) in p.Builds.Where(b => b.Value.Failure is not null).OrderBy(b => b.Key, StringComparer.Ordinal))
+                sb.Append($"\n- {p.Name}, {build}: {m.Failure}");
+        if (Programs.Any(p => p.Builds.Values.Any(b => b.Failure is not null))) sb.Append('\n');
         return sb.ToString();
     }
 }
@@ -149,7 +158,7 @@ public sealed class SizeHarness(ToolchainOptions toolchain, SizeHarnessOptions o
             if (record is null) continue;
             records.Add(record);
             if (output is not null) Results(records).Write(output);
-            var os = record.Builds.GetValueOrDefault(Os);
+            var os = record.Builds.GetValueOrDefault(Os) is { TextBytes: > 0 } linkedOs ? linkedOs : null;
             string Describe(string b, SizeBuild m) => string.Create(CultureInfo.InvariantCulture,
                 $"{b} {m.TextBytes}{(m.Passed ? "" : " FAILED")}{(os is null ? "" : $" ({(double)m.TextBytes / os.TextBytes:F3})")}");
             log("  " + string.Join("  ", Builds.Where(record.Builds.ContainsKey).Select(b => Describe(b, record.Builds[b])))
@@ -194,12 +203,14 @@ public sealed class SizeHarness(ToolchainOptions toolchain, SizeHarnessOptions o
             if (!objects.TryGetValue(name, out var objs))
             {
                 log($"  {program.Name}: {name} does not build: {failures[name]}");
+                builds[name] = new SizeBuild(0, 0, false, "does not build: " + failures[name]);
                 continue;
             }
             string exe = Path.Combine(work, "check", name, program.ProgramName);
             if (_check.Link(program, objs, exe) is { } linkFailure)
             {
                 log($"  {program.Name}: {name}: {linkFailure}");
+                builds[name] = new SizeBuild(0, objs.Sum(UnitBuilder.CodeBytes), false, linkFailure);
                 continue;
             }
             string? wrong = SuiteCheck.Check(program, exe);
@@ -271,14 +282,16 @@ public sealed class SizeHarness(ToolchainOptions toolchain, SizeHarnessOptions o
         var rows = new List<SizeSummaryRow>();
         foreach (string build in Builds)
         {
-            var pairs = programs.Where(p => p.Builds.ContainsKey(build) && p.Builds.ContainsKey(Os))
+            bool Linked(SizeProgramRecord p, string b) => p.Builds.TryGetValue(b, out var m) && m.TextBytes > 0;
+            var pairs = programs.Where(p => Linked(p, build) && Linked(p, Os))
                 .Select(p => (p.Name, Build: p.Builds[build], Os: p.Builds[Os])).ToList();
+            var notLinked = programs.Where(p => !Linked(p, build)).Select(p => p.Name).ToList();
             if (pairs.Count == 0) continue;
             var text = pairs.Select(p => (double)p.Build.TextBytes / p.Os.TextBytes).ToList();
             var objects = pairs.Select(p => (double)p.Build.ObjectCodeBytes / p.Os.ObjectCodeBytes).ToList();
             int worst = text.IndexOf(text.Max());
             rows.Add(new SizeSummaryRow(build, pairs.Count, pairs.Count(p => p.Build.Passed), Geomean(text), Geomean(objects),
-                text.Count(r => r <= 1.0), text[worst], pairs[worst].Name));
+                text.Count(r => r <= 1.0), text[worst], pairs[worst].Name, notLinked));
         }
         return rows;
     }

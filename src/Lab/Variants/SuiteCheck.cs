@@ -21,8 +21,14 @@ public sealed class SuiteCheck(ToolchainOptions toolchain, IReadOnlyList<string>
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(exe))!);
         var link = LinkOf(program, objects);
         var linked = new Gcc(toolchain, link.WorkingDirectory).Invoke([.. link.Arguments, "-o", exe]);
-        return linked.Succeeded ? null : "link failed: " + UnitBuilder.FirstErrorLine(linked.StandardError);
+        return linked.Succeeded ? null : "link failed: " + LinkError(linked.StandardError);
     }
+
+    /// <summary>The line of the linker's message that names the problem (an undefined reference, a multiple definition), else GCC's error line.</summary>
+    public static string LinkError(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(l => l.Contains("undefined reference", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal))
+        ?? UnitBuilder.FirstErrorLine(message);
 
     /// <summary>
     /// Links the build to <paramref name="exe"/> (name it as the build names the program: some programs act on their

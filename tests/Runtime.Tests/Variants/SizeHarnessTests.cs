@@ -41,6 +41,10 @@ public sealed class SizeHarnessTests : IDisposable
         #if defined(WRONG_WHEN_SMALL) && defined(__OPTIMIZE_SIZE__)
             acc++;
         #endif
+        #if defined(UNDEFINED_WHEN_SMALL) && defined(__OPTIMIZE_SIZE__)
+            extern unsigned defined_nowhere(void);
+            acc += defined_nowhere();
+        #endif
             return acc;
         }
         """;
@@ -106,6 +110,25 @@ public sealed class SizeHarnessTests : IDisposable
             Assert.Equal("standard output differs from the expected output", p.Builds[small].Failure);
         }
         Assert.Contains(log, l => l.Contains("demo: Os fails its check", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ABuildThatDoesNotLinkIsReportedWithTheLinkersReasonAndLeftOutOfTheRatios()
+    {
+        var programs = SuiteProgram.Discover(DemoSuite.Write(_temp.Path, Main, "#define UNDEFINED_WHEN_SMALL 1\n" + Kernel), w => Assert.Fail(w));
+        var results = Harness([]).Measure(programs);
+        var p = Assert.Single(results.Programs);
+        Assert.True(p.Builds["O3"].Passed);
+        Assert.All(new[] { "Os", "Oz", "size-variants", "size" }, b =>
+        {
+            Assert.Equal(0, p.Builds[b].TextBytes);
+            Assert.False(p.Builds[b].Passed);
+            Assert.Matches("^link failed: .*undefined reference to `defined_nowhere'$", p.Builds[b].Failure);
+        });
+        Assert.Empty(results.Summary); // no -Os to compare with
+        Assert.Contains("| demo | 2 | ", results.Markdown(), StringComparison.Ordinal);
+        Assert.Contains("not linked ✗", results.Markdown(), StringComparison.Ordinal);
+        Assert.Contains("- demo, size: link failed:", results.Markdown(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,9 @@
 #                                                         (warm cache), interleaved rounds; ratios with intervals
 #
 # PROJECT: gzip xz jq cmark brotli lz4 xxhash (default: all), and for --time also wordfreq (samples/wordfreq).
-# Environment: JOBS (make -j, default 2), ROUNDS (--time, default 5), KEEP_CACHE=1 (the default mode keeps the
+# Environment: JOBS (make -j, default 2), ROUNDS (--time, default 5), MODES (--time: the modes each round runs, in
+# rotating order; default "plain cold warm"; also cold-local: cold with the scoring server off), SERVER=0 (the
+# launcher's scoring server off everywhere), KEEP_CACHE=1 (the default mode keeps the
 # launcher's cache of earlier runs instead of starting cold), LAUNCHER (a compilerllm-cc to use; default: the one
 # scripts/pack-launcher.sh installs into artifacts/tools, packed when missing).
 # Sources, builds, caches and logs live under .cache/projects/ (git-ignored); fetching is skipped when present.
@@ -21,6 +23,7 @@ root=$(pwd)
 base="$root/.cache/projects"
 jobs=${JOBS:-2}
 rounds=${ROUNDS:-5}
+time_modes=${MODES:-plain cold warm}
 mode=check
 args=()
 for a in "$@"; do
@@ -67,8 +70,14 @@ fi
 export PATH="$(dirname "$launcher"):$PATH"
 # The user's own launcher configuration file stays out of it: every setting here comes from the environment.
 export COMPILERLLM_CONFIG="$base/no-config-file.conf"
-unset COMPILERLLM_OPTIMIZE COMPILERLLM_POLICY COMPILERLLM_VARIANTS COMPILERLLM_CACHE COMPILERLLM_FAULT_INJECTION COMPILERLLM_TIMEOUT COMPILERLLM_VALIDATE
+unset COMPILERLLM_OPTIMIZE COMPILERLLM_POLICY COMPILERLLM_VARIANTS COMPILERLLM_CACHE COMPILERLLM_FAULT_INJECTION COMPILERLLM_TIMEOUT COMPILERLLM_VALIDATE \
+  COMPILERLLM_SERVER COMPILERLLM_SERVER_IDLE
 mkdir -p "$base/src" "$base/logs"
+# The scoring server of these builds is theirs alone (SERVER=0: every unit loads ONNX Runtime itself, as before it).
+export COMPILERLLM_SERVER_DIR="$base/server"
+[ "${SERVER:-1}" = 1 ] || export COMPILERLLM_SERVER=false
+stop_server() { "$launcher" --stop-server >/dev/null 2>&1 || true; }
+trap stop_server EXIT
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=
@@ -298,7 +307,7 @@ counts() { local p f s t; read -r p f s t <<<"$1"; echo "$p passed, $f failed, $
 # ---------------------------------------------------------------------------------------------------------------
 # --time: per round, the three modes in a rotating order (plain, cold, warm; then cold, warm, plain; …), each a
 # fresh build tree at the same path (so that GCC's output, debug paths included, is the same and the warm cache
-# hits). Cold: an empty cache directory for each run; warm: a cache primed once before the rounds.
+# hits). Cold: an empty cache directory and no scoring server for each run; warm: a cache primed once before the rounds.
 time_mode() {
   local names=("$@") name stats="$base/logs/time.tsv"
   : >"$stats"
@@ -312,18 +321,22 @@ time_mode() {
     rm -rf "$base/time-cache/warm-$name"
     COMPILERLLM_CACHE_DIR="$base/time-cache/warm-$name" configure_step "$name" "$dir" launcher
     COMPILERLLM_CACHE_DIR="$base/time-cache/warm-$name" build_step "$name" "$dir" launcher
-    local modes=(plain cold warm)
+    local modes=($time_modes) nm
+    nm=${#modes[@]}
     for ((r = 0; r < rounds; r++)); do
-      for ((k = 0; k < 3; k++)); do
-        m=${modes[$(((r + k) % 3))]}
-        local cache_dir="$base/time-cache/warm-$name" cc_mode=launcher
-        [ "$m" != cold ] || { cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; }
+      for ((k = 0; k < nm; k++)); do
+        m=${modes[$(((r + k) % nm))]}
+        local cache_dir="$base/time-cache/warm-$name" cc_mode=launcher server=true
+        # Cold: an empty cache and no scoring server (the build's first unit that scores starts it); cold-local: the
+        # same, with the server off (every unit starts ONNX Runtime itself).
+        case "$m" in cold | cold-local) cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; stop_server ;; esac
+        [ "$m" != cold-local ] || server=false
         [ "$m" != plain ] || cc_mode=plain
         local t0 t1 t2
         t0=$(date +%s.%N)
-        COMPILERLLM_CACHE_DIR=$cache_dir configure_step "$name" "$dir" "$cc_mode"
+        COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir configure_step "$name" "$dir" "$cc_mode"
         t1=$(date +%s.%N)
-        COMPILERLLM_CACHE_DIR=$cache_dir build_step "$name" "$dir" "$cc_mode"
+        COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir build_step "$name" "$dir" "$cc_mode"
         t2=$(date +%s.%N)
         printf '%s\t%s\t%d\t%s\t%s\t%s\n' "$name" "$m" "$r" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$stats"
       done
@@ -351,12 +364,12 @@ def median_interval(xs):
 print()
 print("Ratios to the plain gcc build of the same round (per-round ratio: median and a distribution-free interval for")
 print("the median; min: ratio of the fastest runs). Goals: cold <= 1.25x, warm <= 1.05x (build step).")
-hdr = f"{'project':9} {'system':9} {'step':9} {'mode':5} {'n':>2} {'plain min s':>11} {'min s':>7} {'min ratio':>9} {'median ratio':>12} {'interval (cover)':>22} {'goal':>5} {'load':>5}"
+hdr = f"{'project':9} {'system':9} {'step':9} {'mode':10} {'n':>2} {'plain min s':>11} {'min s':>7} {'min ratio':>9} {'median ratio':>12} {'interval (cover)':>22} {'goal':>5} {'load':>5}"
 print(hdr); print("-" * len(hdr))
 for name, modes in data.items():
     steps = ["build"] if systems.get(name) in ("make", "wordfreq") else ["configure", "build", "total"]
     for step in steps:
-        for mode in ("cold", "warm"):
+        for mode in ("cold", "cold-local", "warm"):
             rounds = sorted(set(modes.get("plain", {})) & set(modes.get(mode, {})))
             if not rounds: continue
             def t(m, r):
@@ -366,10 +379,10 @@ for name, modes in data.items():
             pmin = min(t("plain", r) for r in rounds); mmin = min(t(mode, r) for r in rounds)
             lo, hi, cover = median_interval(ratios)
             med = statistics.median(ratios)
-            goal = {"cold": 1.25, "warm": 1.05}[mode]
+            goal = {"cold": 1.25, "cold-local": 1.25, "warm": 1.05}[mode]
             verdict = ("met" if hi <= goal else "no" if lo > goal else "?") if step == "build" else ""
             load = statistics.median(modes[mode][r][2] for r in rounds)
-            print(f"{name:9} {systems.get(name, ''):9} {step:9} {mode:5} {len(rounds):>2} {pmin:>11.2f} {mmin:>7.2f} {mmin / pmin:>8.2f}x {med:>11.2f}x "
+            print(f"{name:9} {systems.get(name, ''):9} {step:9} {mode:10} {len(rounds):>2} {pmin:>11.2f} {mmin:>7.2f} {mmin / pmin:>8.2f}x {med:>11.2f}x "
                   f"{f'[{lo:.2f}, {hi:.2f}] ({cover:.0%})':>22} {verdict:>5} {load:>5.1f}")
 print("goal: met = the whole interval is within the goal, no = the whole interval is above it, ? = undecided.")
 print("load: median 1-minute load average at the end of the runs (the machine has %s cores)." % __import__("os").cpu_count())

@@ -41,13 +41,28 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
             : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", assemblyOut]);
 
     /// <summary>
-    /// Assembles through the driver (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with
+    /// Assembles as the driver does (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with
     /// exactly the options it uses for its own output (--64, --gdwarf-5 for -g, -Wa, …): the object equals
-    /// <c>gcc -c x.c</c>'s. Dependency options (<c>-M…</c>, with the values of <c>-MF</c>, <c>-MT</c>, <c>-MQ</c>) are dropped:
+    /// <c>gcc -c x.c</c>'s. With <see cref="ToolchainOptions.AssembleDirectly"/> that <c>as</c> command runs without the
+    /// driver (<see cref="AssemblerCommand"/>). Dependency options (<c>-M…</c>, with the values of <c>-MF</c>, <c>-MT</c>, <c>-MQ</c>) are dropped:
     /// they mean nothing for assembly.
     /// </summary>
-    public ProcessResult Assemble(string assembly, IReadOnlyList<string> args, string objectOut) =>
-        Run(Options.Compiler, ["-c", "-x", "assembler", .. WithoutDependencyOptions(args), assembly, "-o", objectOut]);
+    public ProcessResult Assemble(string assembly, IReadOnlyList<string> args, string objectOut)
+    {
+        var kept = WithoutDependencyOptions(args).ToList();
+        if (Options.AssembleDirectly && AssemblerCommand.For(this, kept, assembly, objectOut, Options.MemoDirectory) is { } command)
+        {
+            try
+            {
+                return Run(command[0], command.Skip(1));
+            }
+            catch (ToolNotFoundException)
+            {
+                // The driver says so in its own words (and exit status), as a build without us would.
+            }
+        }
+        return Run(Options.Compiler, ["-c", "-x", "assembler", .. kept, assembly, "-o", objectOut]);
+    }
 
     /// <summary>
     /// The arguments that can change what the driver does with assembly it is given: without the dependency options

@@ -65,6 +65,32 @@ public static class ProcessRunner
         return RunAsync(spec, CancellationToken.None).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Starts <paramref name="spec"/> in the background, detached from this process and from the build that runs it: a
+    /// session of its own when <c>setsid</c> exists (a Ctrl-C to the build does not reach it), standard input, output
+    /// and error on <c>/dev/null</c> (a build tool that reads its compilers' output until end of file, as Ninja does,
+    /// is not held open by it). Returns once the short-lived shell that starts it has exited; false when that failed.
+    /// Nothing waits for the started process, and its exit status is nobody's.
+    /// </summary>
+    public static bool StartDetached(ProcessSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        const string script = """
+            if command -v setsid >/dev/null 2>&1; then setsid "$@" </dev/null >/dev/null 2>&1 &
+            else "$@" </dev/null >/dev/null 2>&1 &
+            fi
+            """;
+        var shell = spec with { FileName = "/bin/sh", Arguments = ["-c", script, "sh", ResolveFileName(spec), .. spec.Arguments], Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            return Run(shell).Succeeded;
+        }
+        catch (Exception e) when (e is ToolNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);

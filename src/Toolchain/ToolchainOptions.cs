@@ -21,6 +21,15 @@ public sealed record ToolchainOptions
     /// <summary>The SMT solver (z3) used by proofs and translation validation.</summary>
     public string Solver { get; init; } = "z3";
 
+    /// <summary>
+    /// Assemble by running the <c>as</c> command the driver would run (<see cref="AssemblerCommand"/>) instead of the
+    /// driver: the same object, one process fewer per run. False: always through the driver.
+    /// </summary>
+    public bool AssembleDirectly { get; init; } = true;
+
+    /// <summary>Where the driver's <c>as</c> commands are remembered between processes (null: within the process only).</summary>
+    public string? MemoDirectory { get; init; }
+
     /// <summary>Bounds one run of the compiler, the assembler, the archiver or the linker.</summary>
     public TimeSpan ToolTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

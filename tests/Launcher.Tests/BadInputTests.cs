@@ -53,6 +53,24 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Incbin_changed_between_builds_is_never_served_stale_by_the_cache()
+    {
+        // The included bytes are in neither the preprocessed source nor the assembly text that key the cache.
+        _box.Write("blob.bin", "first");
+        _box.Write("b.c", """
+            #include <stdio.h>
+            __asm__(".section .rodata\n.global blob\nblob:\n.incbin \"blob.bin\"\n.byte 0\n.text\n");
+            extern const char blob[];
+            int main(void) { puts(blob); return 0; }
+            """);
+        Assert.True(_box.Cc("gcc", "-O2 -c b.c -o b.o").Succeeded);
+        _box.Write("blob.bin", "second");
+        Assert.True(_box.Cc("gcc", "-O2 -c b.c -o b.o").Succeeded);
+        Assert.True(_box.Gcc("-o b b.o").Succeeded);
+        Assert.Equal("second\n", _box.Run(_box.File("b"), []).StandardOutput);
+    }
+
+    [Fact]
     public void Macro_debug_information_g3_is_kept()
     {
         _box.Write("k.c", Sources.Kernel);

@@ -19,12 +19,17 @@ public sealed class LauncherSandbox : IDisposable
             ["COMPILERLLM_FAULT_INJECTION"] = null,
             ["COMPILERLLM_REPORT_DIR"] = null,
             ["COMPILERLLM_LOG_FILE"] = null,
+            // A scoring server a test starts is the sandbox's own, and does not outlive it by long.
+            ["COMPILERLLM_SERVER"] = null,
+            ["COMPILERLLM_SERVER_DIR"] = ServerDirectory,
+            ["COMPILERLLM_SERVER_IDLE"] = "20",
         };
     }
 
     public string Path => _temp.Path;
     public string Work => System.IO.Path.Combine(_temp.Path, "work");
     public string CacheDirectory => System.IO.Path.Combine(_temp.Path, "cache");
+    public string ServerDirectory => System.IO.Path.Combine(_temp.Path, "server");
     public string LogFile => System.IO.Path.Combine(CacheDirectory, "compilerllm.log");
     public Dictionary<string, string?> Environment { get; }
 
@@ -50,6 +55,14 @@ public sealed class LauncherSandbox : IDisposable
         return ProcessRunner.Run(new ProcessSpec(program, args) { WorkingDirectory = Work, Environment = env, StandardInput = stdin, Timeout = TimeSpan.FromMinutes(3) });
     }
 
+    /// <summary>Runs <paramref name="program"/> in <paramref name="directory"/> (another directory of the sandbox).</summary>
+    public ProcessResult RunIn(string directory, string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var env = new Dictionary<string, string?>(Environment);
+        if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
+        return ProcessRunner.Run(new ProcessSpec(program, args) { WorkingDirectory = directory, Environment = env, Timeout = TimeSpan.FromMinutes(3) });
+    }
+
     /// <summary>The launcher in front of <paramref name="compiler"/>.</summary>
     public ProcessResult Cc(string compiler, string commandLine, IReadOnlyDictionary<string, string?>? extra = null, string? stdin = null) =>
         Run(Launcher, [compiler, .. ShellWords.Split(commandLine)], extra, stdin);
@@ -58,7 +71,11 @@ public sealed class LauncherSandbox : IDisposable
 
     public string Log => System.IO.File.Exists(LogFile) ? System.IO.File.ReadAllText(LogFile) : "";
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        if (System.IO.File.Exists(System.IO.Path.Combine(ServerDirectory, "scoring.sock"))) Run(Launcher, ["--stop-server"]);
+        _temp.Dispose();
+    }
 }
 
 /// <summary>Small C programs the tests compile.</summary>

@@ -44,7 +44,10 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         string work = WorkDirectory();
         // The models load (and ONNX Runtime starts) beside gcc -S; they are never disposed: the process ends with the
         // unit, and after a timeout the engine's thread may still use them.
-        var models = ModelPrefetch.Start(request, variantModel);
+        using var scoring = settings.Server && request.Kind == PolicyKind.Model
+            ? new Scoring.ScoringClient(new Scoring.ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer: true)
+            : null;
+        var models = ModelPrefetch.Start(request, variantModel, scoring);
         OptimizerOptions Options() => models.Policy().ToOptions() with
         {
             ValidateWithSmt = settings.ValidateWithSmt,
@@ -52,9 +55,28 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         };
         try
         {
-            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler }, cwd);
+            var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler, MemoDirectory = Path.Combine(settings.CacheDirectory, "compilers") }, cwd);
             var builder = new UnitBuilder(gcc);
             var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
+
+            // A unit the cache holds is found from its source and included files, without compiling it (ccache's direct mode).
+            var shortcut = DirectShortcut.For(cache, gcc, cwd, invocation);
+            string ownDependencies = Path.Combine(work, "unit.deps");
+            Caching.CacheKey? shortcutKey = null;
+            if (shortcut is not null)
+            {
+                using var phase = PhaseTimings.Start("launcher.shortcut");
+                shortcutKey = shortcut.Key();
+                if (shortcutKey is { } sk && shortcut.Follow(sk, work) is { } manifest
+                    && cache!.TryRestore(new Caching.CacheKey(manifest.UnitKey), unit, unit.Files.Object, out _) is { } restored)
+                {
+                    shortcut.RestoreDependencies(manifest, ownDependencies);
+                    Console.Error.Write(manifest.CompilerOutput);
+                    return Finish(clock, invocation, compiler, arguments, cwd, restored, unit.Files.OptimizedObject, unit.Files.Object, null, manifest.UnitKey);
+                }
+                unit = unit with { Arguments = shortcut.CompileArguments(ownDependencies) };
+            }
+            var compileStart = DateTime.UtcNow;
             CompileOutcome compiled;
             using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
@@ -80,27 +102,11 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null) cache!.Save(storeKey, unit, unit.Files.Object, report);
+                if (key is { } storeKey && fallbackObject is null && cache!.Save(storeKey, unit, unit.Files.Object, report) && shortcutKey is { } direct)
+                    shortcut!.Store(direct, storeKey, compiled.Compiler.StandardError, shortcut.DependencyFile(ownDependencies), compileStart, work);
             }
-            string chosen = fallbackObject ?? unit.Files.OptimizedObject;
-            string target = Path.GetFullPath(invocation.Object);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            string temp = Outputs.TempFor(target);
-            File.Copy(chosen, temp, overwrite: true);
-            File.Move(temp, target, overwrite: true);
-
-            string gccObject = fallbackObject ?? unit.Files.Object;
-            var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
-                report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
-                key?.Hex, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
-            new UnitRecordStore(settings.ReportDirectory).Write(record);
-            string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
-            if (report.Status == UnitStatus.FellBack)
-                log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
-            else
-                log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){variant}{(report.FromCache ? " (cache)" : "")}, "
-                    + $"{clock.Elapsed.TotalSeconds:F3} s (gcc -S {gccSeconds:F3} s, engine {report.OptimizerSeconds:F3} s)");
-            return 0;
+            return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
+                fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
         }
         finally
         {
@@ -108,6 +114,33 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             try { Directory.Delete(work, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="chosen"/> where the build asked for its object (a temporary file and a rename, so an
+    /// interrupted build never leaves half an object), writes the unit's record and its log line.
+    /// </summary>
+    private int Finish(Stopwatch clock, CompileInvocation invocation, string compiler, IReadOnlyList<string> arguments, string cwd,
+        UnitReport report, string chosen, string gccObject, double? gccSeconds, string? key)
+    {
+        string target = Path.GetFullPath(invocation.Object);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        string temp = Outputs.TempFor(target);
+        File.Copy(chosen, temp, overwrite: true);
+        File.Move(temp, target, overwrite: true);
+
+        var record = new UnitRecord(target, cwd, compiler, arguments, invocation.Source, report.Status, report.Reason,
+            report.Functions, report.Candidates, report.Applied, report.FunctionFallbacks, report.FromCache, clock.Elapsed.TotalSeconds,
+            key, UnitRecord.Sha256Of(target), UnitRecord.Sha256Of(gccObject), DateTime.UtcNow);
+        new UnitRecordStore(settings.ReportDirectory).Write(record);
+        string variant = report.Variant is { IsBase: false } v ? $", variant {v.Variant}" : "";
+        string how = gccSeconds is { } s ? $"gcc -S {s:F3} s, engine {report.OptimizerSeconds:F3} s" : "not compiled: its source and included files are unchanged";
+        if (report.Status == UnitStatus.FellBack)
+            log.Write(report.Fallback == UnitFallback.Timeout ? LauncherCode.Timeout : LauncherCode.UnitFellBack, $"{target}: keeps GCC's object: {report.Reason}");
+        else
+            log.Write(LauncherCode.UnitBuilt, $"{target}: {report.StatusText}, {report.Applied} rewrite(s){variant}{(report.FromCache ? " (cache)" : "")}, "
+                + $"{clock.Elapsed.TotalSeconds:F3} s ({how})");
+        return 0;
     }
 
     /// <summary>The variant model to use, or null (base everywhere): <c>variants</c> = default (when the package ships one), base, or a path.</summary>

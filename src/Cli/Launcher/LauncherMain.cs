@@ -115,6 +115,9 @@ public static class LauncherMain
                                               run the project's tests against the optimized build and GCC's; bisect
                                               units that behave differently and put GCC's objects back for them
           compilerllm-cc --clear-cache        empty the cache
+          compilerllm-cc --server-status      the scoring server's pid, requests and loaded models
+          compilerllm-cc --stop-server        stop the scoring server (it also exits by itself after server_idle s)
+          compilerllm-cc --server [--idle S]  run the scoring server in the foreground (units start it by themselves)
           compilerllm-cc --help
 
         Settings (config file $COMPILERLLM_CONFIG or ~/.config/compilerllm/compilerllm.conf, key = value; the

@@ -27,6 +27,9 @@ public sealed record LauncherSettings
         new("log_file", "COMPILERLLM_LOG_FILE", "(none)", "Append one line per unit (and every coded warning) to this file."),
         new("timeout", "COMPILERLLM_TIMEOUT", "120", "Seconds the engine may spend on one unit before GCC's object is used."),
         new("validate", "COMPILERLLM_VALIDATE", "none", "smt: re-prove every applied rewrite with z3 (slow)."),
+        new("server", "COMPILERLLM_SERVER", "true", "Score with the resident scoring server (started on first use, one per user), so ONNX Runtime and the models load once per build instead of once per unit; false: every unit loads them itself."),
+        new("server_idle", "COMPILERLLM_SERVER_IDLE", "600", "Seconds without a request after which the scoring server exits."),
+        new("server_dir", "COMPILERLLM_SERVER_DIR", "$XDG_RUNTIME_DIR/compilerllm, else /tmp/compilerllm-$USER", "The scoring server's private directory (mode 700): its socket and lock."),
         new("fault_injection", "COMPILERLLM_FAULT_INJECTION", "(none)", "Tests only: corrupt a rewrite of this function, so that replay can be shown to catch it."),
     ];
 
@@ -44,6 +47,9 @@ public sealed record LauncherSettings
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
     public bool ValidateWithSmt { get; init; }
     public string? FaultInjectionFunction { get; init; }
+    public bool Server { get; init; } = true;
+    public TimeSpan ServerIdle { get; init; } = TimeSpan.FromSeconds(600);
+    public string ServerDirectory { get; init; } = Scoring.ServerPaths.DefaultDirectory();
 
     /// <summary>Where unit records go.</summary>
     public string ReportDirectory => ReportDirectoryOverride ?? Path.Combine(CacheDirectory, "units");
@@ -132,6 +138,15 @@ public sealed record LauncherSettings
                 if (value is "none" or "smt" or "") return this with { ValidateWithSmt = value == "smt" };
                 problems.Add(new SettingProblem(where, $"validate '{value}' is not none or smt"));
                 return this;
+            case "server":
+                return Bool(value, where, problems) is { } server ? this with { Server = server } : this;
+            case "server_idle":
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double idle) && idle > 0)
+                    return this with { ServerIdle = TimeSpan.FromSeconds(idle) };
+                problems.Add(new SettingProblem(where, $"server_idle '{value}' is not a positive number of seconds"));
+                return this;
+            case "server_dir":
+                return value.Length == 0 ? this : this with { ServerDirectory = ExpandHome(value) };
             case "fault_injection":
                 return this with { FaultInjectionFunction = value.Length == 0 ? null : value };
             default:

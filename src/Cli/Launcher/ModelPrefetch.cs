@@ -19,10 +19,11 @@ internal sealed class ModelPrefetch
     private ModelPrefetch(Task<VariantPolicy?> variant, Lazy<LoadedPolicy> policy) => (_variant, _policy) = (variant, policy);
 
     /// <summary>Starts loading the variant model when there is one; the rewrite policy <paramref name="request"/> names waits for its first use.</summary>
-    public static ModelPrefetch Start(PolicyRequest request, string? variantModel)
+    /// <param name="scoring">Scores the rewrite policy's rows while it answers (the scoring server); null: always in this process.</param>
+    public static ModelPrefetch Start(PolicyRequest request, string? variantModel, Inference.IScoringService? scoring = null)
     {
         var variant = variantModel is null ? Task.FromResult<VariantPolicy?>(null) : Task.Run(() => (VariantPolicy?)VariantPolicy.Load(variantModel));
-        return new ModelPrefetch(variant, new Lazy<LoadedPolicy>(request.LoadOnFirstUse));
+        return new ModelPrefetch(variant, new Lazy<LoadedPolicy>(() => request.LoadOnFirstUse(scoring)));
     }
 
     /// <summary>The variant policy (null: base everywhere); waits for it, and throws what loading it threw. Never disposed: the process ends with the unit.</summary>

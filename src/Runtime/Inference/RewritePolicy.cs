@@ -36,6 +36,8 @@ public sealed class RewritePolicy : IDisposable
     public const string DefaultModelFileName = "policy.onnx";
 
     private readonly Lazy<ScoringModel> _model;
+    private readonly IScoringService? _service;
+    private float? _servedThreshold;
 
     private RewritePolicy(ScoringModel model)
     {
@@ -44,8 +46,9 @@ public sealed class RewritePolicy : IDisposable
         ModelSha256 = model.ModelSha256;
     }
 
-    private RewritePolicy(string path, string sha256, OrtLibrary? library)
+    private RewritePolicy(string path, string sha256, OrtLibrary? library, IScoringService? service)
     {
+        _service = service;
         _model = new Lazy<ScoringModel>(() => ScoringModel.Load(path, PolicyModelContract.Contract, library), LazyThreadSafetyMode.ExecutionAndPublication);
         ModelPath = Path.GetFullPath(path);
         ModelSha256 = sha256;
@@ -57,7 +60,7 @@ public sealed class RewritePolicy : IDisposable
     public string ModelSha256 { get; }
 
     /// <summary>The score above which a candidate is applied (from the model's metadata, default 0: p &gt; 0.5).</summary>
-    public float Threshold => _model.Value.Threshold;
+    public float Threshold => _servedThreshold ?? _model.Value.Threshold;
 
     /// <summary>The model the package ships: <c>policy.onnx</c> next to this assembly.</summary>
     public static string DefaultModelPath => Path.Combine(EngineFiles.Directory, DefaultModelFileName);
@@ -74,10 +77,24 @@ public sealed class RewritePolicy : IDisposable
     /// nothing to score never pays for ONNX Runtime. The file's SHA-256 is taken now (a missing file fails here); any
     /// other <see cref="PolicyLoadException"/> is thrown by the first <see cref="Score"/> or <see cref="Threshold"/>.
     /// </summary>
-    public static RewritePolicy LoadOnFirstUse(string path, OrtLibrary? library = null) => new(path, Sha256Of(path), library);
+    /// <remarks>
+    /// With a <paramref name="service"/>, rows are scored by it while it answers, and the model is loaded here only when
+    /// it does not (from then on the process scores by itself).
+    /// </remarks>
+    public static RewritePolicy LoadOnFirstUse(string path, OrtLibrary? library = null, IScoringService? service = null) =>
+        new(path, Sha256Of(path), library, service);
 
     /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="FeatureSchema.Width"/> floats a row).</summary>
-    public float[] Score(ReadOnlySpan<float> rows) => _model.Value.Score(rows);
+    public float[] Score(ReadOnlySpan<float> rows)
+    {
+        if (_service is not null && !_model.IsValueCreated
+            && _service.TryScore(ModelPath, ModelSha256, PolicyModelContract.Contract, rows) is { } served)
+        {
+            _servedThreshold = served.Threshold;
+            return served.Scores;
+        }
+        return _model.Value.Score(rows);
+    }
 
     public void Dispose()
     {

@@ -83,9 +83,10 @@ public sealed record PolicyRequest(PolicyKind Kind, string? ModelPath = null, st
     /// (<see cref="RewritePolicy.LoadOnFirstUse"/>): a unit with nothing to score never starts ONNX Runtime. A model
     /// that cannot be loaded then throws <see cref="PolicyLoadException"/> from the optimizer.
     /// </summary>
-    public LoadedPolicy LoadOnFirstUse() => LoadModel(deferred: true);
+    /// <param name="service">Scores rows while it answers (the launcher's scoring server); the model is loaded here only when it does not.</param>
+    public LoadedPolicy LoadOnFirstUse(IScoringService? service = null) => LoadModel(deferred: true, service);
 
-    private LoadedPolicy LoadModel(bool deferred)
+    private LoadedPolicy LoadModel(bool deferred, IScoringService? service = null)
     {
         switch (Kind)
         {
@@ -106,7 +107,7 @@ public sealed record PolicyRequest(PolicyKind Kind, string? ModelPath = null, st
                         throw new PolicyLoadException(ModelPath, PolicyLoadFailure.Runtime, $"ONNX Runtime is not available: {e.Message}", e);
                     }
                 }
-                var model = deferred ? RewritePolicy.LoadOnFirstUse(ModelPath, library) : RewritePolicy.Load(ModelPath, library);
+                var model = deferred ? RewritePolicy.LoadOnFirstUse(ModelPath, library, service) : RewritePolicy.Load(ModelPath, library);
                 return new LoadedPolicy(PolicyKind.Model, model, "onnx:" + model.ModelSha256);
             default:
                 throw new InvalidOperationException($"a {Kind} policy request cannot be loaded");

@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using CompilerLLM.Caching;
+using CompilerLLM.Pipeline;
+using CompilerLLM.Toolchain;
+
+namespace CompilerLLM.Launcher;
+
+/// <summary>One file a unit read, and its content's SHA-256 when the unit was compiled.</summary>
+internal sealed record IncludedFile(string Path, string Sha256);
+
+/// <summary>
+/// What a shortcut entry holds: the unit's cache entry, what GCC printed compiling it, every file it included, and the
+/// dependency file the command asked for (null when it asked for none), to write again as the compile would have.
+/// </summary>
+internal sealed record ShortcutManifest(string UnitKey, string CompilerOutput, IReadOnlyList<IncludedFile> Includes, string? DependencyText);
+
+/// <summary>
+/// The way around compiling a unit the cache already holds, as ccache's direct mode: the unit's cache entry is keyed on
+/// GCC's assembly, which takes a compile to know. The source's text, the arguments, the directory, the compiler and
+/// the configuration, together with the text of every file the source included, determine that assembly; so an entry
+/// keyed on the first group lists the included files with their hashes and points to the unit's entry, and a later
+/// compile whose included files still hash the same takes the unit from the cache without running GCC at all. The list
+/// of included files comes from the dependency file GCC writes while compiling (<c>-MD</c>: the user's own, or one the
+/// launcher adds when the command asks for none), so it costs nothing. No shortcut where that cannot be exact: only
+/// user headers listed (<c>-MMD</c>), time macros, files changed while the unit compiled, inputs from elsewhere
+/// (profiles, plugins, spec files, path remapping).
+/// </summary>
+internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cwd, CompileInvocation invocation)
+{
+    private const string ManifestFile = "direct.json";
+
+    /// <summary>Options whose effect comes from files no dependency list shows, or that remap the paths written.</summary>
+    [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-MMD$|-M$|-MM$)")]
+    private static partial Regex Excluded();
+
+    /// <summary>Preprocessor words whose value is the time of the compile.</summary>
+    private static ReadOnlySpan<byte> TimeMacroStart => "__"u8;
+
+    /// <summary>The shortcut for the unit, or null when it may not have one.</summary>
+    public static DirectShortcut? For(UnitCache? cache, Gcc gcc, string cwd, CompileInvocation invocation) =>
+        cache is null || invocation.AssemblyArguments.Any(a => Excluded().IsMatch(a)) ? null : new DirectShortcut(cache, gcc, cwd, invocation);
+
+    /// <summary>Whether the command writes a full dependency file of its own (<c>-MD</c>); else the launcher adds one for itself.</summary>
+    public bool UserWritesDependencies => invocation.AssemblyArguments.Contains("-MD");
+
+    /// <summary>The arguments for <c>gcc -S</c>: the unit's own, plus a dependency file of the launcher's when the command has none.</summary>
+    public IReadOnlyList<string> CompileArguments(string ownDependencyFile) => UserWritesDependencies
+        ? invocation.AssemblyArguments
+        : [.. invocation.AssemblyArguments, "-MD", "-MF", ownDependencyFile, "-MQ", "unit"];
+
+    /// <summary>The dependency file the compile writes: the user's (as the command names it), or the launcher's own.</summary>
+    public string DependencyFile(string ownDependencyFile)
+    {
+        if (!UserWritesDependencies) return ownDependencyFile;
+        var args = invocation.AssemblyArguments;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "-MF" && i + 1 < args.Count) return Path.Combine(cwd, args[i + 1]);
+            if (args[i].StartsWith("-MF", StringComparison.Ordinal) && args[i].Length > 3) return Path.Combine(cwd, args[i][3..]);
+        }
+        return Path.Combine(cwd, CompileInvocation.DependencyFileOf(invocation.Object));
+    }
+
+    /// <summary>The key: everything but the included files. Null when the source cannot be read.</summary>
+    public CacheKey? Key()
+    {
+        byte[] source;
+        try
+        {
+            source = File.ReadAllBytes(Path.Combine(cwd, invocation.Source));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return CacheKey.Of(
+            ("kind", "direct shortcut 1"),
+            ("engine", EngineIdentity.Value),
+            ("configuration", cache.Configuration),
+            ("tools", gcc.Identity),
+            ("arguments", string.Join('\n', invocation.AssemblyArguments)), // dependency options too: they name the file and target restored
+            ("directory", cwd),
+            ("object", invocation.Object),
+            ("source", invocation.Source),
+            ("text", Convert.ToHexStringLower(SHA256.HashData(source))));
+    }
+
+    /// <summary>The manifest under <paramref name="key"/> when every file it lists still has its hash; else null.</summary>
+    public ShortcutManifest? Follow(CacheKey key, string scratch)
+    {
+        string file = Path.Combine(scratch, ManifestFile);
+        if (cache.Store.TryGet(key, new Dictionary<string, string> { [ManifestFile] = file }) != CacheLookup.Hit) return null;
+        ShortcutManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(File.ReadAllText(file), ShortcutJson.Default.ShortcutManifest);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
+        if (manifest is null) return null;
+        foreach (var include in manifest.Includes)
+            if (HashOf(include.Path, out _) != include.Sha256) return null;
+        return manifest;
+    }
+
+    /// <summary>
+    /// After a compile that started at <paramref name="compileStart"/>: stores the manifest (the included files read
+    /// from <paramref name="dependencyFile"/>, hashed now) pointing to <paramref name="unitKey"/>. Nothing is stored
+    /// when a file changed since the compile started (the hash might not be what GCC read), when the dependency file
+    /// cannot be read, or when a file uses the time macros.
+    /// </summary>
+    public void Store(CacheKey key, CacheKey unitKey, string compilerOutput, string dependencyFile, DateTime compileStart, string scratch)
+    {
+        try
+        {
+            string sourcePath = Path.GetFullPath(Path.Combine(cwd, invocation.Source));
+            var includes = new List<IncludedFile>();
+            foreach (string dependency in DependencyList.Parse(File.ReadAllText(dependencyFile)))
+            {
+                string path = Path.GetFullPath(Path.Combine(cwd, dependency));
+                if (File.GetLastWriteTimeUtc(path) >= compileStart) return;
+                if (HashOf(path, out bool timeMacros) is not { } sha || timeMacros) return;
+                if (path != sourcePath) includes.Add(new IncludedFile(path, sha));
+            }
+            if (File.GetLastWriteTimeUtc(sourcePath) >= compileStart || HashOf(sourcePath, out bool sourceTimeMacros) is null || sourceTimeMacros) return;
+            string file = Path.Combine(scratch, ManifestFile);
+            string? dependencyText = UserWritesDependencies ? File.ReadAllText(dependencyFile) : null;
+            File.WriteAllText(file, JsonSerializer.Serialize(new ShortcutManifest(unitKey.Hex, compilerOutput, includes, dependencyText), ShortcutJson.Default.ShortcutManifest));
+            cache.Store.Put(key, new Dictionary<string, string> { [ManifestFile] = file });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+    }
+
+    /// <summary>Writes the dependency file the command asks for, as its compile wrote it (a temporary file and a rename).</summary>
+    public void RestoreDependencies(ShortcutManifest manifest, string ownDependencyFile)
+    {
+        if (manifest.DependencyText is null || !UserWritesDependencies) return;
+        string target = DependencyFile(ownDependencyFile);
+        string temp = Outputs.TempFor(target);
+        File.WriteAllText(temp, manifest.DependencyText);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    private static string? HashOf(string path, out bool timeMacros)
+    {
+        timeMacros = false;
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        timeMacros = UsesTimeMacros(bytes);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    /// <summary><c>__DATE__</c>, <c>__TIME__</c> or <c>__TIMESTAMP__</c> anywhere in the text (a comment too: cheap and safe).</summary>
+    private static bool UsesTimeMacros(ReadOnlySpan<byte> text)
+    {
+        for (int at = text.IndexOf(TimeMacroStart); at >= 0;)
+        {
+            var rest = text[(at + 2)..];
+            if (rest.StartsWith("DATE__"u8) || rest.StartsWith("TIME__"u8) || rest.StartsWith("TIMESTAMP__"u8)) return true;
+            int next = rest.IndexOf(TimeMacroStart);
+            at = next < 0 ? -1 : at + 2 + next;
+        }
+        return false;
+    }
+}
+
+/// <summary>The prerequisites of the first rule of a make-style dependency file, as GCC writes it (<c>\</c> escapes and continuations).</summary>
+internal static class DependencyList
+{
+    public static List<string> Parse(string text)
+    {
+        var files = new List<string>();
+        var current = new StringBuilder();
+        bool afterColon = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\\' && i + 1 < text.Length)
+            {
+                char next = text[i + 1];
+                if (next == '\n') { i++; Flush(); continue; }
+                if (next == '\r' && i + 2 < text.Length && text[i + 2] == '\n') { i += 2; Flush(); continue; }
+                if (next is ' ' or '#' or '\\') { current.Append(next); i++; continue; }
+            }
+            if (c == '$' && i + 1 < text.Length && text[i + 1] == '$') { current.Append('$'); i++; continue; }
+            if (!afterColon)
+            {
+                // The target (which may contain an escaped colon only in forms GCC does not write for objects).
+                if (c == ':' && (i + 1 >= text.Length || text[i + 1] is ' ' or '\t' or '\n' or '\r' or '\\')) { afterColon = true; current.Clear(); }
+                else current.Append(c);
+                continue;
+            }
+            if (c == '\n')
+            {
+                Flush();
+                break; // the first rule ends here; -MP's phony rules follow
+            }
+            if (c is ' ' or '\t' or '\r') { Flush(); continue; }
+            current.Append(c);
+        }
+        if (!afterColon) throw new FormatException("no rule in the dependency file");
+        Flush();
+        return files;
+
+        void Flush()
+        {
+            if (afterColon && current.Length > 0) files.Add(current.ToString());
+            current.Clear();
+        }
+    }
+}
+
+[JsonSerializable(typeof(ShortcutManifest))]
+internal sealed partial class ShortcutJson : JsonSerializerContext;

@@ -1,0 +1,127 @@
+namespace CompilerLLM.Launcher.Tests;
+
+/// <summary>
+/// The direct shortcut: a unit the cache holds is restored without running GCC, with GCC's diagnostics and dependency
+/// file as a compile gives them; a changed source or included file, another directory under -g, profile inputs, time
+/// macros and dependency lists without system headers keep it from hitting wrongly.
+/// </summary>
+public sealed class ShortcutTests : IDisposable
+{
+    private readonly LauncherSandbox _box = new();
+
+    public void Dispose() => _box.Dispose();
+
+    private const string Found = "not compiled: its source and included files are unchanged";
+
+    private static readonly Dictionary<string, string?> NoCache = new() { ["COMPILERLLM_CACHE"] = "false" };
+
+    private int Shortcuts => _box.Log.Split('\n').Count(l => l.Contains(Found));
+
+    [Fact]
+    public void A_unit_the_cache_holds_comes_back_without_a_compile_with_gccs_warnings_and_dependencies()
+    {
+        _box.Write("k.c", Sources.Kernel.Replace("long sum3(", "static int unused_fn(void) { int u; return 0; }\nlong sum3("));
+        var first = _box.Cc("gcc", "-O2 -Wall -MD -c k.c -o k.o");
+        Assert.True(first.Succeeded, first.StandardError);
+        Assert.Contains("unused", first.StandardError);
+        byte[] objectBytes = _box.Bytes("k.o");
+        string deps = File.ReadAllText(_box.File("k.d"));
+        File.Delete(_box.File("k.o"));
+        File.Delete(_box.File("k.d"));
+        Assert.Equal(0, Shortcuts);
+
+        var second = _box.Cc("gcc", "-O2 -Wall -MD -c k.c -o k.o");
+        Assert.True(second.Succeeded, second.StandardError);
+        Assert.Equal(1, Shortcuts);
+        Assert.Equal(first.StandardError, second.StandardError);
+        Assert.Equal(objectBytes, _box.Bytes("k.o"));
+        Assert.Equal(deps, File.ReadAllText(_box.File("k.d")));
+
+        // A changed source is compiled again, and its object is what a build without the cache gives.
+        _box.Write("k.c", Sources.Kernel.Replace("* 3", "* 5"));
+        Assert.True(_box.Cc("gcc", "-O2 -c k.c -o k.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        Assert.True(_box.Cc("gcc", "-O2 -c k.c -o fresh.o", NoCache).Succeeded);
+        Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("k.o"));
+    }
+
+    [Fact]
+    public void Under_g3_a_changed_macro_that_no_code_uses_is_not_a_hit()
+    {
+        _box.Write("m.c", "#define LEVEL 1\n" + Sources.Kernel);
+        Assert.True(_box.Cc("gcc", "-O2 -g3 -c m.c -o m.o").Succeeded);
+        _box.Write("m.c", "#define LEVEL 2\n" + Sources.Kernel);
+        Assert.True(_box.Cc("gcc", "-O2 -g3 -c m.c -o m.o").Succeeded);
+        Assert.Equal(0, Shortcuts);
+        Assert.True(_box.Cc("gcc", "-O2 -g3 -c m.c -o fresh.o", NoCache).Succeeded);
+        Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("m.o"));
+    }
+
+    [Fact]
+    public void Under_g_the_same_source_in_another_directory_gets_its_own_object()
+    {
+        _box.Write("a/k.c", Sources.Kernel);
+        _box.Write("b/k.c", Sources.Kernel);
+        // Compiled in a/ and then in b/ (as make -C would): the same preprocessed text, another directory.
+        Assert.True(_box.RunIn(_box.File("a"), LauncherSandbox.Launcher, ["gcc", "-O2", "-g", "-c", "k.c", "-o", "k.o"]).Succeeded);
+        var inDirB = _box.RunIn(_box.File("b"), LauncherSandbox.Launcher, ["gcc", "-O2", "-g", "-c", "k.c", "-o", "k.o"]);
+        Assert.True(inDirB.Succeeded, inDirB.StandardError);
+        var freshB = _box.RunIn(_box.File("b"), LauncherSandbox.Launcher, ["gcc", "-O2", "-g", "-c", "k.c", "-o", "fresh.o"], NoCache);
+        Assert.True(freshB.Succeeded);
+        Assert.Equal(_box.Bytes("b/fresh.o"), _box.Bytes("b/k.o"));
+        Assert.NotEqual(_box.Bytes("a/k.o"), _box.Bytes("b/k.o")); // the debug information names each directory
+        Assert.Equal(0, Shortcuts);
+    }
+
+    [Fact]
+    public void A_unit_built_with_a_profile_never_takes_the_shortcut()
+    {
+        _box.Write("k.c", Sources.Kernel);
+        for (int i = 0; i < 2; i++)
+            Assert.True(_box.Cc("gcc", "-O2 -fprofile-use -Wno-missing-profile -c k.c -o k.o").Succeeded);
+        Assert.Equal(0, Shortcuts);
+        Assert.Contains("(cache)", _box.Log); // the unit's own entry still serves it
+    }
+
+    [Fact]
+    public void A_changed_header_is_compiled_again()
+    {
+        _box.Write("inc/scale.h", "#define SCALE 3\n");
+        _box.Write("k.c", "#include \"scale.h\"\n" + Sources.Kernel.Replace("* 3", "* SCALE"));
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        _box.Write("inc/scale.h", "#define SCALE 5\n");
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o k.o").Succeeded);
+        Assert.Equal(1, Shortcuts);
+        Assert.True(_box.Cc("gcc", "-O2 -Iinc -c k.c -o fresh.o", NoCache).Succeeded);
+        Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("k.o"));
+    }
+
+    [Theory]
+    [InlineData("-O2 -MMD -c k.c -o k.o", "")] // its dependency list leaves out system headers
+    [InlineData("-O2 -c k.c -o k.o", "static const char when[] __attribute__((used)) = __TIME__;\n")]
+    public void No_shortcut_where_the_included_files_cannot_tell(string commandLine, string prefix)
+    {
+        _box.Write("k.c", prefix + Sources.Kernel);
+        Assert.True(_box.Cc("gcc", commandLine).Succeeded);
+        Assert.True(_box.Cc("gcc", commandLine).Succeeded);
+        Assert.Equal(0, Shortcuts);
+    }
+}
+
+/// <summary>Reading GCC's dependency files: continuations, escaped spaces and dollars, -MP's phony rules.</summary>
+public sealed class DependencyListTests
+{
+    [Theory]
+    [InlineData("k.o: k.c /usr/include/stdio.h\n", "k.c|/usr/include/stdio.h")]
+    [InlineData("k.o: k.c \\\n  inc/a.h \\\n  inc/b.h\n", "k.c|inc/a.h|inc/b.h")]
+    [InlineData("k.o: k.c my\\ dir/a.h cost$$.h\n", "k.c|my dir/a.h|cost$.h")]
+    [InlineData("k.o: k.c inc/a.h\ninc/a.h:\n", "k.c|inc/a.h")]
+    [InlineData("build/k.o: k.c\r\n", "k.c")]
+    public void Prerequisites_of_the_first_rule(string text, string expected) =>
+        Assert.Equal(expected.Split('|'), DependencyList.Parse(text));
+
+    [Fact]
+    public void A_file_without_a_rule_is_an_error() => Assert.Throws<FormatException>(() => DependencyList.Parse("nothing here\n"));
+}

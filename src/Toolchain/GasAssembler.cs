@@ -4,8 +4,9 @@ namespace CompilerLLM.Toolchain;
 public sealed class AssemblerException(string message) : Exception(message);
 
 /// <summary>
-/// Runs GNU <c>as</c> (x86-64) directly, for what the driver cannot give: the <c>-aln</c> listing and local labels
-/// the assembly model is built from. Objects that users link come from <see cref="Gcc.Assemble"/>.
+/// Runs GNU <c>as</c> (x86-64) directly, for the assembly model when no build has made its object, and for what the
+/// driver cannot give: local labels as symbols (<c>-L</c>) and the <c>-aln</c> listing, when the plain object cannot
+/// place every line. Objects that users link come from <see cref="Gcc.Assemble"/>.
 /// </summary>
 public sealed class GasAssembler(ToolchainOptions options)
 {

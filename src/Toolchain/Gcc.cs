@@ -65,6 +65,26 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
     }
 
     /// <summary>
+    /// Whether the driver, assembling with <paramref name="args"/>, runs <c>as</c> with nothing that changes the bytes of
+    /// code or the symbols (only <c>--64</c>, and for <c>-g</c> the debug options): then its object of a text is the one
+    /// plain <c>as --64</c> makes, and the assembly model may be read from it instead of assembling once more. False
+    /// for options passed to <c>as</c> (<c>-Wa,</c>, <c>-Xassembler</c>), another assembler (<c>-B</c>, spec files), another
+    /// mode (<c>-m16</c>, <c>-m32</c>, <c>-mx32</c>) or re-encoding (<c>-msse2avx</c>).
+    /// </summary>
+    public static bool AssemblesAsPlainAs(IReadOnlyList<string> args)
+    {
+        foreach (string a in args)
+        {
+            if (a.StartsWith("-Wa,", StringComparison.Ordinal) || a.StartsWith("-Xassembler", StringComparison.Ordinal)
+                || a.StartsWith("-B", StringComparison.Ordinal) || a.StartsWith("-specs", StringComparison.Ordinal)
+                || a.StartsWith("--specs", StringComparison.Ordinal) || a.StartsWith('@')
+                || a is "-m16" or "-m32" or "-mx32" or "-msse2avx")
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The arguments that can change what the driver does with assembly it is given: without the dependency options
     /// and without the preprocessor's (<c>-I</c>, <c>-D</c>, <c>-U</c>, <c>-include</c> …), whose whole effect is already
     /// in the assembly text. Two units differing only there assemble alike, so they may share a cache entry.

@@ -153,8 +153,8 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
     }
 
     /// <summary>
-    /// The unit's variant chosen and compiled, then the engine's optimization of it, bounded by the timeout. GCC's object
-    /// with the user's flags is made too (replay puts it back). Past the timeout, GCC's object is assembled apart (the
+    /// GCC's object with the user's flags (replay puts it back; the models are read from it), then the unit's variant
+    /// chosen and compiled and the engine's optimization of it, bounded by the timeout. Past the timeout, GCC's object is assembled apart (the
     /// engine's thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does
     /// not assemble.
     /// </summary>
@@ -163,6 +163,13 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         fallbackObject = null;
         var run = Task.Run(() =>
         {
+            // GCC's object first: the variant step and the optimizer read their model of GCC's assembly from it
+            // instead of running the assembler on that text once more.
+            using (PhaseTimings.Start("unit.assemble-gcc-object"))
+            {
+                var assembledGcc = builder.AssembleGccObject(unit);
+                if (!assembledGcc.Succeeded) throw new GccObjectException(unit.Source, assembledGcc);
+            }
             Variants.VariantDecision? decision = null;
             if (models.Variant() is { } policy)
             {
@@ -171,8 +178,6 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             }
             UnitReport report;
             using (PhaseTimings.Start("launcher.optimize")) report = builder.Optimize(unit, options, null, decision);
-            if (!File.Exists(unit.Files.Object) && !builder.AssembleGccObject(unit).Succeeded)
-                throw new GccObjectException(unit.Source, new ProcessResult(1, "", "GCC's object cannot be made", TimeSpan.Zero, false));
             return report;
         });
         try

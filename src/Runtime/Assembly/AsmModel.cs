@@ -115,8 +115,11 @@ public sealed class AsmFile
 
     public int VerbatimCount { get; }
 
-    /// <summary>Where the line offsets came from: the object (the usual case) or GAS's listing.</summary>
+    /// <summary>Where the line offsets came from: the plain object (the usual case), the object with local labels, or GAS's listing.</summary>
     public AsmLayoutSource LayoutSource { get; internal set; } = AsmLayoutSource.Listing;
+
+    /// <summary>Why a faster source of the layout than <see cref="LayoutSource"/> could not be used (the first that gave up), or null.</summary>
+    public string? LayoutFallbackReason { get; internal set; }
 
     public ReadOnlySpan<char> TextOf(int line) => Source.AsSpan(Lines[line].Start, Lines[line].Length);
 

@@ -45,53 +45,134 @@ public static class AsmReader
     /// <param name="source">The assembly text.</param>
     /// <param name="assembler">The assembler (default: <see cref="GasAssembler.Default"/>).</param>
     /// <param name="layout">
-    /// Where line offsets come from: by default the object (one plain <c>as -L</c>), GAS's listing only when the object
-    /// cannot give them exactly; <see cref="AsmLayoutSource.Listing"/> always asks for the listing (same model, slower).
+    /// Where line offsets come from: by default the plain object (one plain <c>as</c>), the object with local labels
+    /// (<c>as -L</c>) when the plain one cannot give them exactly, GAS's listing when neither can;
+    /// <see cref="AsmLayoutSource.Object"/> starts with the object with local labels; <see cref="AsmLayoutSource.Listing"/>
+    /// always asks for the listing (same model, slower).
     /// </param>
-    public static AsmFile Read(string path, string source, GasAssembler? assembler = null, AsmLayoutSource layout = AsmLayoutSource.Object)
+    public static AsmFile Read(string path, string source, GasAssembler? assembler = null, AsmLayoutSource layout = AsmLayoutSource.PlainObject)
     {
         assembler ??= GasAssembler.Default;
         ScanResult scan;
         using (PhaseTimings.Start("read.scan")) scan = Scan(path, source);
         using var temp = new TempDirectory();
-        string sourceFile = temp.File("input.s"), objectFile = temp.File("input.o"), listingFile = temp.File("input.lst");
+        string sourceFile = temp.File("input.s");
         File.WriteAllText(sourceFile, source);
+        string? gaveUp = null;
+        if (layout == AsmLayoutSource.PlainObject)
+        {
+            ElfObject plain;
+            using (PhaseTimings.Start("read.assemble"))
+            {
+                Assemble(assembler, path, sourceFile, temp.File("plain.o"), null, keepLocalLabels: false);
+                plain = ElfObject.Load(temp.File("plain.o"));
+            }
+            var file = FromPlainObject(ref scan, plain, out gaveUp);
+            if (file is not null) return file;
+            layout = AsmLayoutSource.Object;
+        }
+        return ReadAssembled(scan, assembler, path, sourceFile, temp, layout, gaveUp);
+    }
+
+    /// <summary>
+    /// Models <paramref name="source"/> from <paramref name="plainObject"/>, the object the build assembled from exactly
+    /// this text with the options <c>as</c> takes by default, so that no assembler runs when the layout can be inferred
+    /// from it; otherwise as <see cref="Read(string, string, GasAssembler?, AsmLayoutSource)"/> does after the plain object.
+    /// </summary>
+    public static AsmFile Read(string path, string source, ElfObject plainObject, GasAssembler? assembler = null)
+    {
+        ScanResult scan;
+        using (PhaseTimings.Start("read.scan")) scan = Scan(path, source);
+        var file = FromPlainObject(ref scan, plainObject, out string? gaveUp);
+        if (file is not null) return file;
+        using var temp = new TempDirectory();
+        string sourceFile = temp.File("input.s");
+        File.WriteAllText(sourceFile, source);
+        return ReadAssembled(scan, assembler ?? GasAssembler.Default, path, sourceFile, temp, AsmLayoutSource.Object, gaveUp);
+    }
+
+    /// <summary>
+    /// The model from a plain object, or null with the reason (then <paramref name="scan"/> is fresh again: a model
+    /// abandoned half way has changed line kinds).
+    /// </summary>
+    private static AsmFile? FromPlainObject(ref ScanResult scan, ElfObject obj, out string? why)
+    {
+        using var phase = PhaseTimings.Start("read.model");
+        var prepared = Prepare(scan, obj);
+        var placed = new List<ElfSymbol>();
+        var inferred = ObjectLineLayout.Infer(scan.Lines, scan.Source, prepared.SectionMap, obj, prepared.Symbols, placed, out why);
+        if (inferred is null) return null;
+        // The labels the layout placed are the symbols as -L would have written: after the object's own, whose
+        // indices relocations name.
+        var table = new ElfSymbol[obj.Symbols.Count + placed.Count];
+        prepared.Symbols.EnsureCapacity(prepared.Symbols.Count + placed.Count);
+        for (int s = 0; s < obj.Symbols.Count; s++) table[s] = obj.Symbols[s];
+        for (int p = 0; p < placed.Count; p++)
+        {
+            table[obj.Symbols.Count + p] = placed[p];
+            prepared.Symbols.TryAdd(placed[p].Name, obj.Symbols.Count + p);
+        }
+        var file = Build(scan, inferred, obj, prepared with { Table = table }, out string? missing);
+        if (missing is not null)
+        {
+            // A name only -L's symbol table has (a label the layout could not place, a .set of a local name): that
+            // model would differ, so ask for it.
+            why = $"'{missing}' is not a symbol of the plain object and the layout does not place it";
+            scan = Scan(scan.Path, scan.Source);
+            return null;
+        }
+        file.LayoutSource = AsmLayoutSource.PlainObject;
+        return file;
+    }
+
+    /// <summary>The model from the object with local labels (unless <paramref name="layout"/> is the listing), else from the listing.</summary>
+    private static AsmFile ReadAssembled(ScanResult scan, GasAssembler assembler, string path, string sourceFile, TempDirectory temp,
+        AsmLayoutSource layout, string? gaveUp)
+    {
+        string objectFile = temp.File("input.o"), listingFile = temp.File("input.lst");
         if (layout == AsmLayoutSource.Object)
         {
             ElfObject obj;
-            using (PhaseTimings.Start("read.assemble"))
+            using (PhaseTimings.Start("read.assemble-local-labels"))
             {
-                Assemble(assembler, path, sourceFile, objectFile, null);
+                Assemble(assembler, path, sourceFile, objectFile, null, keepLocalLabels: true);
                 obj = ElfObject.Load(objectFile);
             }
             using (PhaseTimings.Start("read.model"))
             {
                 var prepared = Prepare(scan, obj);
-                var inferred = ObjectLineLayout.Infer(scan.Lines, scan.Source, prepared.SectionMap, obj, prepared.Symbols, out _);
+                var inferred = ObjectLineLayout.Infer(scan.Lines, scan.Source, prepared.SectionMap, obj, prepared.Symbols, out string? why);
                 if (inferred is not null)
                 {
-                    var file = Build(scan, inferred, obj, prepared);
+                    var file = Build(scan, inferred, obj, prepared, out _);
                     file.LayoutSource = AsmLayoutSource.Object;
+                    file.LayoutFallbackReason = gaveUp;
                     return file;
                 }
+                gaveUp ??= why;
             }
         }
         string listing;
         ElfObject listed;
         using (PhaseTimings.Start("read.assemble-listing"))
         {
-            Assemble(assembler, path, sourceFile, objectFile, listingFile);
+            Assemble(assembler, path, sourceFile, objectFile, listingFile, keepLocalLabels: true);
             listing = File.ReadAllText(listingFile);
             listed = ElfObject.Load(objectFile);
         }
-        using (PhaseTimings.Start("read.model")) return Build(scan, listing, listed);
+        using (PhaseTimings.Start("read.model"))
+        {
+            var file = Build(scan, listing, listed);
+            file.LayoutFallbackReason = gaveUp;
+            return file;
+        }
     }
 
-    private static void Assemble(GasAssembler assembler, string path, string sourceFile, string objectFile, string? listingFile)
+    private static void Assemble(GasAssembler assembler, string path, string sourceFile, string objectFile, string? listingFile, bool keepLocalLabels)
     {
         try
         {
-            assembler.Assemble(sourceFile, objectFile, listingFile, keepLocalLabels: true);
+            assembler.Assemble(sourceFile, objectFile, listingFile, keepLocalLabels);
         }
         catch (AssemblerException e)
         {
@@ -100,7 +181,7 @@ public static class AsmReader
     }
 
     /// <summary>
-    /// The in-process half of <see cref="Read"/>, given GAS's listing and object for the source.
+    /// The in-process half of <see cref="Read(string, string, GasAssembler?, AsmLayoutSource)"/>, given GAS's listing and object for the source.
     /// Split out so benchmarks can time the model apart from the assembler.
     /// </summary>
     public static AsmFile Build(string path, string source, string listing, ElfObject obj) =>
@@ -339,7 +420,11 @@ public static class AsmReader
     // ---------------------------------------------------------------- pass 2: bytes
 
     /// <summary>The object's view of the source: source sections to ELF sections, symbols by name, which sections hold code.</summary>
-    private sealed record Prepared(int[] SectionMap, Dictionary<string, int> Symbols);
+    /// <remarks>
+    /// <see cref="Table"/> is what symbol indices mean: the object's symbols, followed for a plain object by the local
+    /// labels its layout placed (so a name <see cref="Symbols"/> gives may index past the object's own).
+    /// </remarks>
+    private sealed record Prepared(int[] SectionMap, Dictionary<string, int> Symbols, IReadOnlyList<ElfSymbol> Table);
 
     private static Prepared Prepare(ScanResult scan, ElfObject obj)
     {
@@ -355,7 +440,7 @@ public static class AsmReader
             int elf = sectionMap[section.Index];
             section.IsExecutable = elf > 0 && (obj.Sections[elf].Flags & 0x4) != 0;
         }
-        return new Prepared(sectionMap, symbols);
+        return new Prepared(sectionMap, symbols, obj.Symbols);
     }
 
     private static AsmFile Build(ScanResult scan, string listingText, ElfObject obj)
@@ -370,17 +455,22 @@ public static class AsmReader
             wanted[i] = kind is LineKind.Instruction or LineKind.Verbatim
                 || (kind == LineKind.Directive && sec >= 0 && scan.Sections[sec].IsExecutable);
         }
-        return Build(scan, GasListing.Parse(listingText, wanted), obj, prepared);
+        return Build(scan, GasListing.Parse(listingText, wanted), obj, prepared, out _);
     }
 
-    private static AsmFile Build(ScanResult scan, ILineBytes listing, ElfObject obj, Prepared prepared)
+    /// <param name="scan">The scanned lines (their kinds become the model's).</param>
+    /// <param name="listing">Where each line is and its bytes.</param>
+    /// <param name="obj">The object.</param>
+    /// <param name="prepared">The object's view of the source.</param>
+    /// <param name="missingSymbol">The first name an operand uses that <paramref name="prepared"/> does not know, or null.</param>
+    private static AsmFile Build(ScanResult scan, ILineBytes listing, ElfObject obj, Prepared prepared, out string? missingSymbol)
     {
         var lines = scan.Lines;
         var reasons = scan.Reasons;
         var sectionMap = prepared.SectionMap;
         var symbols = prepared.Symbols;
 
-        var context = new DecodeContext(scan, obj, symbols);
+        var context = new DecodeContext(scan, obj, symbols, prepared.Table);
         int candidates = 0;
         foreach (var l in lines) if (l.Kind == LineKind.Instruction) candidates++;
         var instructions = new InstructionBuffer(candidates);
@@ -434,6 +524,7 @@ public static class AsmReader
         var functions = FindFunctions(scan);
         // Sized to the candidate lines; most are modelled, so this rarely copies.
         var instructionArray = instructions.Count == instructions.Buffer.Length ? instructions.Buffer : instructions.Buffer[..instructions.Count];
+        missingSymbol = context.MissingSymbol;
         return new AsmFile(scan.Path, scan.Source, lines, instructionArray, scan.Sections, functions, diagnostics, scan.AddressTaken,
             scan.LabelLines, scan.ExceptionLabels);
     }
@@ -527,6 +618,7 @@ public static class AsmReader
         private readonly ScanResult _scan;
         private readonly ElfObject _obj;
         private readonly Dictionary<string, int> _symbols;
+        private readonly IReadOnlyList<ElfSymbol> _table;
         private readonly Dictionary<int, (byte[] Data, Decoder Decoder, ByteArrayCodeReader Reader, ElfRelocation[] Relocs)> _sections = [];
         private readonly BufferCodeWriter _writer = new();
         private readonly Dictionary<BytesKey, bool> _reencodesExactly = [];
@@ -534,11 +626,15 @@ public static class AsmReader
         private (byte[] Data, Decoder Decoder, ByteArrayCodeReader Reader, ElfRelocation[] Relocs) _lastSection;
         private readonly Encoder _encoder;
 
-        public DecodeContext(ScanResult scan, ElfObject obj, Dictionary<string, int> symbols)
+        /// <summary>The first name an operand used that is not among the symbols, or null.</summary>
+        public string? MissingSymbol { get; private set; }
+
+        public DecodeContext(ScanResult scan, ElfObject obj, Dictionary<string, int> symbols, IReadOnlyList<ElfSymbol> table)
         {
             _scan = scan;
             _obj = obj;
             _symbols = symbols;
+            _table = table;
             _encoder = Encoder.Create(64, _writer);
         }
 
@@ -763,8 +859,11 @@ public static class AsmReader
                 }
                 var name = text[term.Symbol];
                 if (!_symbols.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int index))
+                {
+                    MissingSymbol ??= name.ToString();
                     return new Evaluated(0, null, 0, 0, $"symbol '{name}' is not in the object's symbol table");
-                var sym = _obj.Symbols[index];
+                }
+                var sym = _table[index];
                 if (sym.SectionIndex == 0xfff1) { constant += term.Sign * (long)sym.Value; continue; }
                 if (sym.SectionIndex == 0 || sym.SectionIndex >= 0xff00)
                 {
@@ -799,7 +898,7 @@ public static class AsmReader
             if (!ModifierAllows(e.Modifier, reloc.Type, isBranch))
                 return $"@{e.Modifier} does not match relocation {ElfRelocationType.Name(reloc.Type)}";
             long expected = reloc.Addend + (IsPcRelative(reloc.Type) ? bytesToEnd : 0);
-            var target = _obj.Symbols[(int)reloc.SymbolIndex];
+            var target = _table[(int)reloc.SymbolIndex];
             bool ok;
             if (target.IsSection) ok = e.UndefinedName is null && e.BaseSection == target.SectionIndex && e.Constant == expected;
             else if (target.SectionIndex == 0 || target.SectionIndex >= 0xff00)

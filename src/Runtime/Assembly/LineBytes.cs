@@ -22,4 +22,10 @@ public enum AsmLayoutSource
 
     /// <summary>GAS's <c>-aln</c> listing, always (the reference the object layout must equal).</summary>
     Listing,
+
+    /// <summary>
+    /// The plain object (no local labels), as a build assembles it anyway: local labels placed by the layout; the object
+    /// with local labels when that cannot be exact, and GAS's listing after it.
+    /// </summary>
+    PlainObject,
 }

@@ -203,7 +203,9 @@ public static partial class Optimizer
             try
             {
                 using var phase = PhaseTimings.Start("recheck.read");
-                output = AsmReader.Read(file.Path, text);
+                if (options.AssembleOutput is not { } assemble) output = AsmReader.Read(file.Path, text);
+                else output = assemble(text) is { } ours ? AsmReader.Read(file.Path, text, ours)
+                    : AsmReader.Read(file.Path, text, layout: AsmLayoutSource.Object); // GAS's own words for what it rejects
             }
             catch (AsmReadException e)
             {

@@ -62,4 +62,11 @@ public sealed record OptimizerOptions
     /// function's analysis and candidates depend on nothing else, and they are taken in file order.
     /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Assembles the rewritten text as the build will assemble it (our object), so that the re-check models it from
+    /// that plain object instead of running the assembler once more; returns null when it does not assemble (the
+    /// re-check then asks GAS itself, for its messages). Null: the re-check assembles on its own.
+    /// </summary>
+    public Func<string, CompilerLLM.Assembly.ElfObject?>? AssembleOutput { get; init; }
 }

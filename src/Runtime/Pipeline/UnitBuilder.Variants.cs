@@ -47,7 +47,7 @@ public sealed partial class UnitBuilder
         string text;
         try
         {
-            file = AsmReader.Read(unit.Files.Asm, text = File.ReadAllText(unit.Files.Asm));
+            file = ReadModel(unit, unit.Files.Asm, text = File.ReadAllText(unit.Files.Asm), unit.Files.Object);
         }
         catch (AsmReadException e)
         {

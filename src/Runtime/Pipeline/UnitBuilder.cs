@@ -129,12 +129,14 @@ public sealed partial class UnitBuilder(Gcc gcc)
     private UnitReport OptimizeUncached(TranslationUnit unit, Start start, string text, OptimizerOptions options, Stopwatch clock)
     {
         var files = unit.Files;
+        var ours = AssemblesAsPlainAs(unit) ? new RecheckObject(this, unit) : null;
         try
         {
             AsmFile file;
-            using (PhaseTimings.Start("unit.read")) file = TakeRead(start.Asm, text) ?? AsmReader.Read(start.Asm, text);
+            using (PhaseTimings.Start("unit.read")) file = TakeRead(start.Asm, text) ?? ReadModel(unit, start.Asm, text, start.Object);
             OptimizationResult result;
-            using (PhaseTimings.Start("unit.optimize")) result = Optimizer.Optimize(file, options);
+            using (PhaseTimings.Start("unit.optimize"))
+                result = Optimizer.Optimize(file, ours is null ? options : options with { AssembleOutput = ours.Assemble });
             var r = result.Report;
             double seconds = clock.Elapsed.TotalSeconds;
             string tempAsm = Outputs.TempFor(files.OptimizedAsm);
@@ -145,7 +147,12 @@ public sealed partial class UnitBuilder(Gcc gcc)
                 // Nothing rewritten: GCC's object is ours (no need to run the assembler again).
                 Outputs.CopyIfDifferent(start.Object, files.OptimizedObject);
             }
-            else if (changed || !File.Exists(files.OptimizedObject))
+            else if (ours?.TakeObjectOf(result.Text) is { } recheckObject)
+            {
+                // The re-check assembled exactly this text, as the build does: that object is ours.
+                Outputs.ReplaceIfDifferent(recheckObject, files.OptimizedObject);
+            }
+            else if (changed || ours is { Wrote: true } || !File.Exists(files.OptimizedObject))
             {
                 using var phase = PhaseTimings.Start("unit.assemble-ours");
                 string tempObj = Outputs.TempFor(files.OptimizedObject);
@@ -178,6 +185,65 @@ public sealed partial class UnitBuilder(Gcc gcc)
         {
             return FallBack(unit, start, UnitFallback.OptimizerFailure, "optimizer failure", $"{e.GetType().Name}: {FirstErrorLine(e.Message)}", clock.Elapsed.TotalSeconds);
         }
+        finally
+        {
+            ours?.Dispose();
+        }
+    }
+
+    /// <summary>Whether the driver assembles the unit as plain <c>as</c> would, so that its objects may stand for <c>as</c>'s in the model.</summary>
+    private static bool AssemblesAsPlainAs(TranslationUnit unit) => Gcc.AssemblesAsPlainAs(unit.Arguments);
+
+    /// <summary>
+    /// The model of <paramref name="text"/> (the unit's assembly at <paramref name="asmPath"/>): from the build's own
+    /// object of it when there is one and the driver assembles as plain <c>as</c> does, so no assembler runs when the
+    /// object places every line; else as <see cref="AsmReader.Read(string, string, GasAssembler?, AsmLayoutSource)"/>.
+    /// </summary>
+    private static AsmFile ReadModel(TranslationUnit unit, string asmPath, string text, string objectPath) =>
+        AssemblesAsPlainAs(unit) && File.Exists(objectPath)
+            ? AsmReader.Read(asmPath, text, ElfObject.Load(objectPath))
+            : AsmReader.Read(asmPath, text);
+
+    /// <summary>
+    /// Our object as the re-check makes it: each text the re-check reads is written to the unit's optimized assembly and
+    /// assembled through the driver with the unit's flags, exactly as the build would; the last one that assembled is
+    /// kept, so that when it is the final text the build need not assemble it again.
+    /// </summary>
+    private sealed class RecheckObject(UnitBuilder builder, TranslationUnit unit) : IDisposable
+    {
+        private readonly string _object = Outputs.TempFor(unit.Files.OptimizedObject);
+        private string? _assembledText;
+
+        /// <summary>Whether the optimized assembly was written here (so the final write may find it unchanged).</summary>
+        public bool Wrote { get; private set; }
+
+        public ElfObject? Assemble(string text)
+        {
+            using var phase = PhaseTimings.Start("recheck.assemble-ours");
+            _assembledText = null;
+            string tempAsm = Outputs.TempFor(unit.Files.OptimizedAsm);
+            File.WriteAllText(tempAsm, text);
+            Outputs.ReplaceIfDifferent(tempAsm, unit.Files.OptimizedAsm);
+            Wrote = true;
+            var assembled = builder.Gcc.Assemble(unit.Files.OptimizedAsm, unit.Arguments, _object);
+            if (!assembled.Succeeded)
+            {
+                File.Delete(_object);
+                return null;
+            }
+            _assembledText = text;
+            return ElfObject.Load(_object);
+        }
+
+        /// <summary>The object of exactly <paramref name="text"/> (the file is the caller's from then on), or null.</summary>
+        public string? TakeObjectOf(string text)
+        {
+            if (_assembledText is null || !string.Equals(_assembledText, text, StringComparison.Ordinal)) return null;
+            _assembledText = null;
+            return _object;
+        }
+
+        public void Dispose() => File.Delete(_object);
     }
 
     /// <summary>

@@ -12,4 +12,5 @@ root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(ProveRulesCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(VariantsCommand.Create());
+root.Subcommands.Add(SizeCommand.Create());
 return root.Parse(args).Invoke();

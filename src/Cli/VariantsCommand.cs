@@ -59,9 +59,8 @@ internal static class VariantsCommand
             stop = DateTime.UtcNow.Date + t.ToTimeSpan();
         }
         var all = SuiteProgram.Discover(suitePath, w => Console.Error.WriteLine($"compilerllm: warning: {w}"));
-        var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var selected = all.Where(p => wanted is null || wanted.Contains(p.Name)).ToList();
-        if (wanted is not null && wanted.Except(selected.Select(p => p.Name)).ToList() is { Count: > 0 } missing)
+        var selected = SuiteProgram.Select(all, only, out var missing);
+        if (missing.Count > 0)
             return CliErrors.Fail($"--programs: not in the suite: {string.Join(", ", missing)}");
         if (order == "fast-first") selected = [.. selected.OrderBy(EstimatedSeconds).ThenBy(p => p.Name, StringComparer.Ordinal)];
         else if (order != "name") return CliErrors.Fail("--order: expected name or fast-first");

@@ -115,6 +115,7 @@ public sealed class CheckEnvironment : CompilerLlmTask
                 new("policy", policy.Identity),
                 new("validate", validate ? "smt" : "none"),
                 new("fault-injection", FaultInjectionFunction?.Trim() ?? ""),
+                new("objective", objective == CompilerLLM.Variants.VariantObjective.Size ? "size" : "speed"),
             ]);
             VariantsEffective = objective == CompilerLLM.Variants.VariantObjective.Size || VariantSelection.Load(BuildEngine, variantModel, pending) is not null;
             if (tune) TuneEffective = CheckTune(type, objective, pending);

@@ -21,6 +21,8 @@ public sealed class OptimizeAssembly : CompilerLlmTask
     /// <summary>CompilerLlmOnnxRuntimePath: a libonnxruntime.so.1 to use instead of the packaged one.</summary>
     public string? OnnxRuntimePath { get; set; }
     public bool ValidateWithSmt { get; set; }
+    /// <summary>CompilerLlmObjective: speed or size (size: no rewrite that makes the code longer).</summary>
+    public string? Objective { get; set; }
     public string? FaultInjectionFunction { get; set; }
     public int MaxParallelism { get; set; }
     /// <summary>CompilerLlmCache: use the content cache of optimized units (true, false or empty: true).</summary>
@@ -43,8 +45,10 @@ public sealed class OptimizeAssembly : CompilerLlmTask
         }
         // Diagnostics of loading the policy were reported by CheckEnvironment (the first user in this node).
         var policy = PolicyCache.GetOrLoad(BuildEngine, request, []);
-        var options = PolicySelection.ToOptions(policy, ValidateWithSmt, FaultInjectionFunction);
-        var cache = CacheOf(policy);
+        // An unknown objective was reported by CheckEnvironment; it builds for speed.
+        VariantSelection.TryParseObjective(Objective, [], out var objective);
+        var options = PolicySelection.ToOptions(policy, ValidateWithSmt, FaultInjectionFunction).For(objective);
+        var cache = CacheOf(policy, objective);
         var builder = new UnitBuilder(new Gcc(ToolchainOptions.Default with { Compiler = Compiler }, ProjectDirectory));
 
         var units = UnitItem.From(TranslationUnits);
@@ -75,14 +79,16 @@ public sealed class OptimizeAssembly : CompilerLlmTask
     }
 
     /// <summary>The content cache, shared with the launcher and other builds (null when CompilerLlmCache is false).</summary>
-    private UnitCache? CacheOf(LoadedPolicy policy)
+    private UnitCache? CacheOf(LoadedPolicy policy, CompilerLLM.Variants.VariantObjective objective)
     {
         if ((Cache ?? "").Trim().Equals("false", StringComparison.OrdinalIgnoreCase)) return null;
         string dir = string.IsNullOrWhiteSpace(CacheDirectory) ? UnitCache.DefaultDirectory() : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory.Trim()));
         long size = CompilerLLM.Caching.ContentCache.ParseSize(CacheSize) ?? (2L << 30);
-        // The variant was chosen by the compile step: the key is on the assembly the optimizer starts from.
+        // The variant was chosen by the compile step: the key is on the assembly the optimizer starts from, and on the
+        // objective, which decides which of its rewrites may be applied.
+        string variants = objective == CompilerLLM.Variants.VariantObjective.Size ? "chosen; objective size" : "chosen";
         return new UnitCache(new CompilerLLM.Caching.ContentCache(dir, size),
-            UnitCache.ConfigurationOf(policy.Identity, "chosen", ValidateWithSmt, FaultInjectionFunction));
+            UnitCache.ConfigurationOf(policy.Identity, variants, ValidateWithSmt, FaultInjectionFunction));
     }
 
     private bool OptimizeOne(UnitBuilder builder, UnitItem unit, OptimizerOptions options, UnitCache? cache, List<PendingDiagnostic> diagnostics)

@@ -121,6 +121,10 @@ public sealed class VariantTests(PackageFixture fixture)
             p.RunSucceeding("gcc", ["-c", .. Programs.Arguments(file, "-O3"), "-Os", file, "-o", os]);
             long oursCode = CodeBytes(p, File.Exists(stem + ".var.o") ? stem + ".var.o" : stem + ".o");
             Assert.True(oursCode <= CodeBytes(p, os), $"{file}: {oursCode} bytes of code, -Os gives {CodeBytes(p, os)}");
+            // What is linked: the chosen variant with the rewrites on top, none of which may make the code longer.
+            long linked = CodeBytes(p, stem + ".opt.o");
+            Assert.True(linked <= oursCode, $"{file}: the rewrites took the code from {oursCode} to {linked} bytes");
+            Assert.DoesNotContain("\"sizeDelta\": -", File.ReadAllText(stem + ".report.json"));
         }
     }
 

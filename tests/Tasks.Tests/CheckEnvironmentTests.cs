@@ -39,6 +39,14 @@ public sealed class CheckEnvironmentTests : IDisposable
         Assert.True(withFault.Execute());
         Assert.NotEqual(old, File.GetLastWriteTimeUtc(_dir.File("obj/optimize.stamp")));
         Assert.Contains("CLLM2006", _engine.WarningCodes);
+
+        // The objective decides which rewrites may be applied (size: none that makes code longer): every unit again.
+        Assert.Contains("objective=speed\n", File.ReadAllText(_dir.File("obj/optimize.stamp")));
+        var size = Task();
+        size.FaultInjectionFunction = "f";
+        size.Objective = "size";
+        Assert.True(size.Execute());
+        Assert.Contains("objective=size\n", File.ReadAllText(_dir.File("obj/optimize.stamp")));
     }
 
     [Theory]

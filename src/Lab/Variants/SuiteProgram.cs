@@ -44,6 +44,18 @@ public sealed record SuiteProgram(
         return programs;
     }
 
+    /// <summary>
+    /// The programs a command's <c>--programs a,b</c> names (all when <paramref name="only"/> is null), in suite order;
+    /// <paramref name="missing"/>: the names that are not in the suite.
+    /// </summary>
+    public static List<SuiteProgram> Select(IReadOnlyList<SuiteProgram> all, string? only, out IReadOnlyList<string> missing)
+    {
+        var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var selected = all.Where(p => wanted is null || wanted.Contains(p.Name)).ToList();
+        missing = wanted is null ? [] : [.. wanted.Except(selected.Select(p => p.Name)).Order(StringComparer.Ordinal)];
+        return selected;
+    }
+
     /// <summary>Reads one manifest (paths made absolute against its folder).</summary>
     public static SuiteProgram Load(string manifest)
     {

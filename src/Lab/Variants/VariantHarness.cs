@@ -45,6 +45,7 @@ public sealed record VariantHarnessOptions
 public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOptions options, Action<string> log)
 {
     private readonly VariantCompiler _compiler = new(toolchain, options.CacheDirectory, options.BaseFlags, options.Parallelism);
+    private readonly SuiteCheck _check = new(toolchain, options.BaseFlags);
 
     /// <summary>Measures <paramref name="programs"/> into <paramref name="output"/>, resuming from what it holds already.</summary>
     public VariantDataset Measure(IReadOnlyList<SuiteProgram> programs, string output)
@@ -269,8 +270,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
 
     private string WorkOf(SuiteProgram program) => Path.Combine(Path.GetFullPath(options.CacheDirectory), "work", program.Name);
 
-    private LinkCommand LinkOf(SuiteProgram program, IReadOnlyList<CompiledUnit> units) =>
-        new([.. VariantCompiler.LinkArguments(program, units.Select(u => u.Object).ToList()), .. options.BaseFlags], program.ObjectPositions(), program.LinkDirectory);
+    private LinkCommand LinkOf(SuiteProgram program, IReadOnlyList<CompiledUnit> units) => _check.LinkOf(program, [.. units.Select(u => u.Object)]);
 
     private static TimedWorkload Workload(SuiteProgram program) =>
         new(program.Wrapper, program.WorkloadArguments, program.StandardInput, program.WorkloadDirectory, program.Environment, program.ExpectedExitCode)
@@ -279,30 +279,10 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         };
 
     /// <summary>Links the build as the manifest says (no layout) and runs the workload once: null when output and exit code are the expected ones.</summary>
-    private string? Check(SuiteProgram program, string work, string name, IReadOnlyList<CompiledUnit> units)
-    {
-        // Named as the build names it: some programs act on their name (gunzip, untoast).
-        string exe = Path.Combine(work, "check", name, program.ProgramName);
-        Directory.CreateDirectory(Path.GetDirectoryName(exe)!);
-        var link = LinkOf(program, units);
-        var linked = new Gcc(toolchain, link.WorkingDirectory).Invoke([.. link.Arguments, "-o", exe]);
-        if (!linked.Succeeded) return "link failed: " + UnitBuilder.FirstErrorLine(linked.StandardError);
-        var run = RunWorkload(program, exe);
-        if (run.TimedOut) return "the workload timed out";
-        if (run.ExitCode != program.ExpectedExitCode) return $"exit code {run.ExitCode}, expected {program.ExpectedExitCode}";
-        if (run.StandardOutput != File.ReadAllText(program.ExpectedStdout)) return "standard output differs from the expected output";
-        return null;
-    }
+    private string? Check(SuiteProgram program, string work, string name, IReadOnlyList<CompiledUnit> units) =>
+        _check.LinkAndCheck(program, [.. units.Select(u => u.Object)], Path.Combine(work, "check", name, program.ProgramName));
 
-    private static ProgramOutcome RunWorkload(SuiteProgram program, string exe)
-    {
-        var words = new List<string>();
-        if (program.Wrapper is { } wrapper) words.AddRange(["/bin/sh", wrapper]);
-        words.Add(exe);
-        words.AddRange(program.WorkloadArguments);
-        string command = "exec " + string.Join(' ', words.Select(ShellWords.Quote)) + " < " + ShellWords.Quote(program.StandardInput ?? "/dev/null");
-        return UserProgram.RunShell(command, program.WorkloadDirectory, program.Timeout, program.Environment);
-    }
+    private static ProgramOutcome RunWorkload(SuiteProgram program, string exe) => SuiteCheck.RunWorkload(program, exe);
 
     private List<UnitRecord> Units(SuiteProgram program, string work, IReadOnlyList<(CompileVariant Variant, CompiledUnit[] Units)> builds, ProfileSet? profile)
     {

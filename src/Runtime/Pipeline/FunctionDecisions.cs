@@ -38,6 +38,9 @@ internal sealed class FunctionDecisions
     public Candidate Applied(int candidate) =>
         _replaced is not null && _replaced.TryGetValue(candidate, out var replacement) ? replacement : Candidates[candidate];
 
+    /// <summary>The site guard accepted it and nothing has rejected it since: the policy may choose it.</summary>
+    public bool IsOpen(int candidate) => Candidates[candidate].IsValid && _rows[candidate].Kind != DecisionKind.Rejected;
+
     public void Score(int candidate, float score) => _rows[candidate] = _rows[candidate] with { Score = score };
 
     /// <summary>Records the selection's result (in the order taken); <see cref="Chosen"/> keeps it in program order.</summary>

@@ -49,6 +49,7 @@ public static partial class Optimizer
             var decisions = table.Add(function, found[f]);
             using (PhaseTimings.Start("optimize.choose"))
             {
+                if (options.NoCodeGrowth) RejectGrowth(decisions);
                 switch (options.Policy)
                 {
                     case PolicyKind.All: ChooseAll(decisions, ref fuel); break;
@@ -109,11 +110,18 @@ public static partial class Optimizer
     /// <summary>Below this many instructions a file is analysed on one thread unless told otherwise (threads would cost more than they save).</summary>
     private const int ParallelInstructions = 20_000;
 
-    /// <summary>Every valid candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
+    /// <summary>The size objective: every open candidate whose replacement is longer than its window is rejected before any choice.</summary>
+    private static void RejectGrowth(FunctionDecisions decisions)
+    {
+        for (int i = 0; i < decisions.Candidates.Count; i++)
+            if (decisions.IsOpen(i) && decisions.Candidates[i].SizeDelta < 0) decisions.Reject(i, Rejection.GrowsCode(-decisions.Candidates[i].SizeDelta));
+    }
+
+    /// <summary>Every open candidate: rules first (local, proven), then schedules of the segments no rule touched.</summary>
     private static void ChooseAll(FunctionDecisions decisions, ref int fuel)
     {
         var candidates = decisions.Candidates;
-        var priority = Enumerable.Range(0, candidates.Count)
+        var priority = Enumerable.Range(0, candidates.Count).Where(decisions.IsOpen)
             .OrderBy(i => candidates[i].Rule.Family == RuleFamily.Scheduling).ThenBy(i => candidates[i].FirstNode);
         Take(decisions, priority, ref fuel, overlapIsRejection: false);
     }
@@ -128,7 +136,7 @@ public static partial class Optimizer
     {
         var model = options.Model ?? throw new ArgumentException("PolicyKind.Model needs OptimizerOptions.Model", nameof(options));
         var candidates = decisions.Candidates;
-        var valid = Enumerable.Range(0, candidates.Count).Where(i => candidates[i].IsValid).ToList();
+        var valid = Enumerable.Range(0, candidates.Count).Where(decisions.IsOpen).ToList();
         if (valid.Count == 0) return;
         float[] scores = model.Score(CompilerLLM.Inference.FeatureExtractor.Extract(analysis, [.. valid.Select(i => candidates[i])]));
         var scoreOf = new float[candidates.Count];
@@ -153,7 +161,7 @@ public static partial class Optimizer
         // A chooser answers with candidates; only this function's count (by reference: they are its own objects).
         var indexOf = new Dictionary<Candidate, int>(decisions.Candidates.Count, ReferenceEqualityComparer.Instance);
         for (int i = 0; i < decisions.Candidates.Count; i++) indexOf.TryAdd(decisions.Candidates[i], i);
-        var priority = chooser(analysis, decisions.Candidates).Where(indexOf.ContainsKey).Select(c => indexOf[c]);
+        var priority = chooser(analysis, decisions.Candidates).Where(indexOf.ContainsKey).Select(c => indexOf[c]).Where(decisions.IsOpen);
         Take(decisions, priority, ref fuel, overlapIsRejection: false);
     }
 

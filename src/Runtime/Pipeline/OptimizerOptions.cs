@@ -36,6 +36,17 @@ public sealed record OptimizerOptions
     /// <summary>Only these rules (by name); null for every rule applied by default.</summary>
     public IReadOnlySet<string>? Rules { get; init; }
 
+    /// <summary>
+    /// The size objective: a candidate whose replacement is longer in bytes than its window is never applied (it is
+    /// rejected before the policy chooses, <see cref="CompilerLLM.Rewriting.RejectionKind.GrowsCode"/>), so the rewrites
+    /// on top of the smallest variant never give back what the variant won. Use <see cref="For"/>.
+    /// </summary>
+    public bool NoCodeGrowth { get; init; }
+
+    /// <summary>These options for a build with <paramref name="objective"/> (size: <see cref="NoCodeGrowth"/>): one rule for every front.</summary>
+    public OptimizerOptions For(CompilerLLM.Variants.VariantObjective objective) =>
+        this with { NoCodeGrowth = objective == CompilerLLM.Variants.VariantObjective.Size };
+
     /// <summary>Re-check each changed block by symbolic execution with z3 (translation validation).</summary>
     public bool ValidateWithSmt { get; init; }
 

@@ -49,5 +49,8 @@ public readonly record struct Rejection
     /// <param name="why">Why the function fell back (as <see cref="Pipeline.FunctionReport.FallbackReason"/> says it).</param>
     public static Rejection FunctionFellBack(string why) => new(RejectionKind.FunctionFellBack, "function fell back: " + why);
 
+    /// <param name="bytes">How many bytes longer the replacement is than the window it replaces.</param>
+    public static Rejection GrowsCode(int bytes) => new(RejectionKind.GrowsCode, $"the objective is size and the rewrite adds {bytes} byte(s) of code");
+
     public override string ToString() => Reason;
 }

@@ -27,4 +27,6 @@ public enum RejectionKind : byte
     TranslationValidation,
     /// <summary>It was chosen, but its function's rewrites failed as a whole (re-assembly, exact re-modelling) and the function was emitted unchanged.</summary>
     FunctionFellBack,
+    /// <summary>Objective: the build minimizes code size and the rewrite makes its window longer in bytes.</summary>
+    GrowsCode,
 }

@@ -53,6 +53,31 @@ public sealed class SelectionAndApplyTests
         Assert.Equal(RejectionKind.OutOfFuel, Assert.Single(rejected, x => x.Rule == "mov-zero-to-xor").Kind);
     }
 
+    [Fact]
+    public void TheSizeObjectiveNeverAppliesARewriteThatMakesCodeLonger()
+    {
+        // split-three-component-lea grows 4 bytes into 6; add-one-to-inc shrinks 3 into 2 (the flags are dead at ret).
+        const string source = "\t.text\n\t.type f, @function\nf:\n\tleal\t7(%rdi,%rsi,4), %eax\n\taddl\t$1, %edi\n\taddl\t%edi, %eax\n\tret\n\t.size f, .-f\n";
+        static FunctionReport Run(OptimizerOptions options) => Optimizer.Optimize(AsmReader.Read("f.s", source), options).Report.FunctionReports[0];
+
+        var speed = Run(new OptimizerOptions().For(CompilerLLM.Variants.VariantObjective.Speed));
+        Assert.Contains(speed.Applied, a => a.Rule == "split-three-component-lea" && a.SizeDelta < 0);
+        Assert.Contains(speed.Applied, a => a.Rule == "add-one-to-inc");
+
+        var options = new OptimizerOptions().For(CompilerLLM.Variants.VariantObjective.Size);
+        Assert.True(options.NoCodeGrowth);
+        var everything = (Func<CompilerLLM.Analysis.FunctionAnalysis, IReadOnlyList<Candidate>, IEnumerable<Candidate>>)((_, candidates) => candidates);
+        foreach (var size in new[] { Run(options), Run(options with { Policy = PolicyKind.Custom, Chooser = everything }) })
+        {
+            Assert.DoesNotContain(size.Applied, a => a.SizeDelta < 0);
+            Assert.Contains(size.Applied, a => a.Rule == "add-one-to-inc" && a.SizeDelta == 1);
+            var grows = Assert.Single(size.Rejected, r => r.Rule == "split-three-component-lea");
+            Assert.Equal(RejectionKind.GrowsCode, grows.Kind);
+            Assert.Contains("adds 2 byte(s)", grows.Reason, StringComparison.Ordinal);
+            Assert.True(size.SizeDelta > 0);
+        }
+    }
+
     private sealed class Hook(Func<IReadOnlyList<Candidate>, IReadOnlyList<Candidate>> transform) : IChosenRewritesHook
     {
         public IReadOnlyList<Candidate> Transform(AsmFunction function, IReadOnlyList<Candidate> chosen) => transform(chosen);

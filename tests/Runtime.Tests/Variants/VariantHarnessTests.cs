@@ -1,6 +1,6 @@
-using System.Text.Json;
 using CompilerLLM.Lab.Variants;
 using CompilerLLM.Tests.Measurement;
+using CompilerLLM.Tests.TestSupport;
 using CompilerLLM.Timing;
 using CompilerLLM.Toolchain;
 using CompilerLLM.Variants;
@@ -40,40 +40,7 @@ public sealed class VariantHarnessTests : IDisposable
         """;
 
     /// <summary>A suite folder with one program; <paramref name="expected"/> null: the output of a plain -O2 build.</summary>
-    private string Suite(string? expected = null)
-    {
-        string suite = _temp.File("suite"), src = Path.Combine(suite, "src", "demo"), program = Path.Combine(suite, "demo");
-        Directory.CreateDirectory(Path.Combine(src, "app"));
-        Directory.CreateDirectory(Path.Combine(src, "lib"));
-        Directory.CreateDirectory(Path.Combine(program, "work"));
-        File.WriteAllText(Path.Combine(src, "app", "main.c"), Main);
-        File.WriteAllText(Path.Combine(src, "lib", "kernel.c"), Kernel);
-        File.WriteAllText(Path.Combine(program, "run.sh"), "\"$@\"; echo done\n");
-        if (expected is null)
-        {
-            Directory.CreateDirectory(_temp.File("reference"));
-            string exe = Path.Combine(_temp.File("reference"), "demo");
-            var r = ProcessRunner.Run(new ProcessSpec("gcc", ["-O2", "-o", exe, Path.Combine(src, "app", "main.c"), Path.Combine(src, "lib", "kernel.c")]));
-            Assert.True(r.Succeeded, r.StandardError);
-            expected = UserProgram.Run(exe, ["20000000"]).StandardOutput + "done\n";
-        }
-        File.WriteAllText(Path.Combine(program, "expected.stdout"), expected);
-        var manifest = new
-        {
-            schema = 1, name = "demo", package = "demo-src",
-            units = new[]
-            {
-                new { source = "main.c", directory = "../src/demo/app", arguments = new[] { "-O2", "-DX=1" }, @object = "obj/u000.o", origin = "app/main.c" },
-                new { source = "kernel.c", directory = "../src/demo/lib", arguments = new[] { "-O2" }, @object = "obj/u001.o", origin = "lib/kernel.c" },
-            },
-            link = new { directory = ".", arguments = new[] { "-O2", "obj/u000.o", "obj/u001.o", "-lm" }, output = "bin/demo" },
-            workload = new { directory = "work", args = new[] { "20000000" }, stdin = (string?)null, wrapper = "run.sh", env = new Dictionary<string, string> { ["LC_ALL"] = "C" }, timeout_seconds = 60 },
-            expected = new { stdout = "expected.stdout", exit_code = 0 },
-            baseline = new { cpu_seconds = 0.1 },
-        };
-        File.WriteAllText(Path.Combine(program, "suite.json"), JsonSerializer.Serialize(manifest));
-        return suite;
-    }
+    private string Suite(string? expected = null) => DemoSuite.Write(_temp.Path, Main, Kernel, expected);
 
     private VariantHarness Harness(List<string> log) => new(ToolchainOptions.Default, new VariantHarnessOptions
     {

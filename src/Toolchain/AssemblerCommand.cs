@@ -35,7 +35,7 @@ public static class AssemblerCommand
     private static string[]? Template(Gcc gcc, IReadOnlyList<string> args, string? memoDirectory)
     {
         string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"assembler command 1\n{ToolIdentity.Of(gcc.Options.Compiler)}\n{gcc.WorkingDirectory}\n{string.Join('\n', args)}\n"
+            $"assembler command 1\n{gcc.Identity}\n{gcc.WorkingDirectory}\n{string.Join('\n', args)}\n"
             // What the driver's choice of programs depends on besides its own binary.
             + $"{Environment.GetEnvironmentVariable("PATH")}\n{Environment.GetEnvironmentVariable("COMPILER_PATH")}\n{Environment.GetEnvironmentVariable("GCC_EXEC_PREFIX")}")));
         if (Known.TryGetValue(key, out var known)) return known;

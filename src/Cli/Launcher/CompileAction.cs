@@ -45,7 +45,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         // The models load (and ONNX Runtime starts) beside gcc -S; they are never disposed: the process ends with the
         // unit, and after a timeout the engine's thread may still use them.
         using var scoring = settings.Server && request.Kind == PolicyKind.Model
-            ? new Scoring.ScoringClient(new Scoring.ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer: true)
+            ? Scoring.ScoringClient.For(settings, startServer: true)
             : null;
         var models = ModelPrefetch.Start(request, variantModel, scoring);
         OptimizerOptions Options() => models.Policy().ToOptions() with

@@ -121,14 +121,16 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
         {
             string sourcePath = Path.GetFullPath(Path.Combine(cwd, invocation.Source));
             var includes = new List<IncludedFile>();
+            bool sourceListed = false;
             foreach (string dependency in DependencyList.Parse(File.ReadAllText(dependencyFile)))
             {
                 string path = Path.GetFullPath(Path.Combine(cwd, dependency));
                 if (File.GetLastWriteTimeUtc(path) >= compileStart) return;
                 if (HashOf(path, out bool timeMacros) is not { } sha || timeMacros) return;
-                if (path != sourcePath) includes.Add(new IncludedFile(path, sha));
+                if (path != sourcePath) includes.Add(new IncludedFile(path, sha)); // the source itself is in the key
+                else sourceListed = true;
             }
-            if (File.GetLastWriteTimeUtc(sourcePath) >= compileStart || HashOf(sourcePath, out bool sourceTimeMacros) is null || sourceTimeMacros) return;
+            if (!sourceListed) return; // GCC always lists the source first: a list without it is not this unit's
             string file = Path.Combine(scratch, ManifestFile);
             string? dependencyText = UserWritesDependencies ? File.ReadAllText(dependencyFile) : null;
             File.WriteAllText(file, JsonSerializer.Serialize(new ShortcutManifest(unitKey.Hex, compilerOutput, includes, dependencyText), ShortcutJson.Default.ShortcutManifest));

@@ -22,7 +22,7 @@ internal static class LauncherCommands
             case "--server-status":
                 return ServerStatus(settings);
             case "--stop-server":
-                using (var client = new Scoring.ScoringClient(new Scoring.ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer: false))
+                using (var client = Scoring.ScoringClient.For(settings, startServer: false))
                 {
                     bool stopped = client.Stop();
                     Console.Out.WriteLine(stopped ? "compilerllm-cc: the scoring server stops" : "compilerllm-cc: no scoring server is running");
@@ -88,7 +88,7 @@ internal static class LauncherCommands
 
     private static int ServerStatus(LauncherSettings settings)
     {
-        using var client = new Scoring.ScoringClient(new Scoring.ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer: false);
+        using var client = Scoring.ScoringClient.For(settings, startServer: false);
         if (client.Status() is not { } status)
         {
             Console.Out.WriteLine($"compilerllm-cc: no scoring server answers at {Path.Combine(settings.ServerDirectory, "scoring.sock")}");

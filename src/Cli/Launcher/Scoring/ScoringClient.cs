@@ -20,6 +20,10 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
     private Socket? _socket;
     private bool _failed;
 
+    /// <summary>The client of the server the settings name (<c>server_dir</c>, <c>server_idle</c>).</summary>
+    public static ScoringClient For(LauncherSettings settings, bool startServer) =>
+        new(new ServerPaths(settings.ServerDirectory), settings.ServerIdle, startServer);
+
     public ServedScores? TryScore(string modelPath, string sha256, ModelContract contract, ReadOnlySpan<float> rows)
     {
         var request = Request(ScoringOp.Score).String(contract.Kind).String(modelPath).String(sha256).Int(contract.Width).Floats(rows);

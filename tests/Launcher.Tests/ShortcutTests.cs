@@ -3,7 +3,7 @@ namespace CompilerLLM.Launcher.Tests;
 /// <summary>
 /// The direct shortcut: a unit the cache holds is restored without running GCC, with GCC's diagnostics and dependency
 /// file as a compile gives them; a changed source or included file, another directory under -g, profile inputs, time
-/// macros and dependency lists without system headers keep it from hitting wrongly.
+/// macros and changed system headers of -MMD units keep it from hitting wrongly.
 /// </summary>
 public sealed class ShortcutTests : IDisposable
 {
@@ -110,8 +110,74 @@ public sealed class ShortcutTests : IDisposable
         Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("k.o"));
     }
 
+    [Fact]
+    public void An_MMD_unit_comes_back_without_a_compile_with_gccs_warnings_and_its_user_headers_only()
+    {
+        _box.Write("inc/scale.h", "#define SCALE 3\n");
+        _box.Write("k.c", "#include \"scale.h\"\n" + Sources.Kernel.Replace("* 3", "* SCALE").Replace("long sum3(", "static int unused_fn(void) { int u; return 0; }\nlong sum3("));
+        const string command = "-O2 -Wall -Iinc -MMD -MP -c k.c -o k.o";
+        Assert.True(_box.Gcc(command).Succeeded);
+        byte[] gccDeps = _box.Bytes("k.d");
+        Assert.DoesNotContain("stdio.h", File.ReadAllText(_box.File("k.d")));
+
+        var first = _box.Cc("gcc", command);
+        Assert.True(first.Succeeded, first.StandardError);
+        Assert.Contains("unused", first.StandardError);
+        Assert.Equal(gccDeps, _box.Bytes("k.d"));
+        byte[] objectBytes = _box.Bytes("k.o");
+        File.Delete(_box.File("k.o"));
+        File.Delete(_box.File("k.d"));
+        Assert.Equal(0, Shortcuts);
+
+        var second = _box.Cc("gcc", command);
+        Assert.True(second.Succeeded, second.StandardError);
+        Assert.Equal(1, Shortcuts);
+        Assert.Equal(first.StandardError, second.StandardError);
+        Assert.Equal(objectBytes, _box.Bytes("k.o"));
+        Assert.Equal(gccDeps, _box.Bytes("k.d"));
+    }
+
+    [Fact]
+    public void A_changed_system_header_of_an_MMD_unit_is_compiled_again()
+    {
+        // -isystem: GCC leaves the header out of the user's list, yet the shortcut must see it change.
+        string system = _box.File("sys");
+        _box.Write("sys/scale.h", "#define SCALE 3\n");
+        _box.Write("k.c", "#include <scale.h>\n" + Sources.Kernel.Replace("* 3", "* SCALE"));
+        string command = $"-O2 -isystem {system} -MMD -c k.c -o k.o";
+        Assert.True(_box.Cc("gcc", command).Succeeded);
+        Assert.Equal("k.o: k.c\n", File.ReadAllText(_box.File("k.d")));
+        Assert.True(_box.Cc("gcc", command).Succeeded);
+        Assert.Equal(1, Shortcuts);
+        _box.Write("sys/scale.h", "#define SCALE 5\n");
+        Assert.True(_box.Cc("gcc", command).Succeeded);
+        Assert.Equal(1, Shortcuts);
+        Assert.True(_box.Cc("gcc", $"-O2 -isystem {system} -c k.c -o fresh.o", NoCache).Succeeded);
+        Assert.Equal(_box.Bytes("fresh.o"), _box.Bytes("k.o"));
+        Assert.Equal("k.o: k.c\n", File.ReadAllText(_box.File("k.d")));
+    }
+
     [Theory]
-    [InlineData("-O2 -MMD -c k.c -o k.o", "")] // its dependency list leaves out system headers
+    [InlineData("#include \"@ABS@/inc/a.h\"\n")] // an absolute include
+    [InlineData("#define HEADER \"a.h\"\n#include HEADER\n")] // a computed include
+    public void An_MMD_unit_whose_headers_only_gcc_can_sort_gets_gccs_file_and_a_shortcut(string prefix)
+    {
+        _box.Write("inc/a.h", "#define SCALE 3\n");
+        _box.Write("k.c", prefix.Replace("@ABS@", _box.Work) + Sources.Kernel.Replace("* 3", "* SCALE"));
+        const string command = "-O2 -Iinc -MMD -MP -c k.c -o k.o";
+        Assert.True(_box.Gcc(command).Succeeded);
+        byte[] gccDeps = _box.Bytes("k.d");
+        for (int run = 0; run < 2; run++)
+        {
+            File.Delete(_box.File("k.d"));
+            Assert.True(_box.Cc("gcc", command).Succeeded);
+            Assert.Equal(gccDeps, _box.Bytes("k.d"));
+        }
+        Assert.Equal(1, Shortcuts);
+    }
+
+    [Theory]
+    [InlineData("-O2 -MD -MMD -c k.c -o k.o", "")] // both lists asked for: GCC's business which one wins
     [InlineData("-O2 -c k.c -o k.o", "static const char when[] __attribute__((used)) = __TIME__;\n")]
     public void No_shortcut_where_the_included_files_cannot_tell(string commandLine, string prefix)
     {

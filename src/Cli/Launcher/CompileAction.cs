@@ -82,6 +82,9 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
             // is, tells which and says it in GCC's own words.
             if (!compiled.Compiler.Succeeded) return null;
+            // The user's dependency file, when the compile wrote the full list to the launcher's instead (-MMD).
+            string? dependencyText = null;
+            if (shortcut is not null && !shortcut.FinishUserDependencies(ownDependencies, gcc.Options.MemoDirectory, out dependencyText)) return null;
             Console.Error.Write(compiled.Compiler.StandardError);
             double gccSeconds = clock.Elapsed.TotalSeconds;
 
@@ -107,7 +110,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             }
             // The way around the compile next time, to the entry this unit now has (made or found by its assembly).
             if (entryHeld && key is { } unitKey && shortcutKey is { } direct)
-                shortcut!.Store(direct, unitKey, compiled.Compiler.StandardError, shortcut.DependencyFile(ownDependencies), compileStart, work);
+                shortcut!.Store(direct, unitKey, compiled.Compiler.StandardError, shortcut.ListingFile(ownDependencies), dependencyText, compileStart, work);
             return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
                 fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
         }

@@ -25,16 +25,17 @@ internal sealed record ShortcutManifest(string UnitKey, string CompilerOutput, I
 /// keyed on the first group lists the included files with their hashes and points to the unit's entry, and a later
 /// compile whose included files still hash the same takes the unit from the cache without running GCC at all. The list
 /// of included files comes from the dependency file GCC writes while compiling (<c>-MD</c>: the user's own, or one the
-/// launcher adds when the command asks for none), so it costs nothing. No shortcut where that cannot be exact: only
-/// user headers listed (<c>-MMD</c>), time macros, files changed while the unit compiled, inputs from elsewhere
-/// (profiles, plugins, spec files, path remapping).
+/// launcher adds when the command asks for none), so it costs nothing. A command with <c>-MMD</c> (a list without
+/// system headers) compiles with <c>-MD</c> into the launcher's file, and its own file is made from that list
+/// (<see cref="UserDependencyFile"/>). No shortcut where that cannot be exact: time macros, files changed while the unit
+/// compiled, inputs from elsewhere (profiles, plugins, spec files, path remapping).
 /// </summary>
 internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cwd, CompileInvocation invocation)
 {
     private const string ManifestFile = "direct.json";
 
     /// <summary>Options whose effect comes from files no dependency list shows, or that remap the paths written.</summary>
-    [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-MMD$|-M$|-MM$)")]
+    [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-M$|-MM$)")]
     private static partial Regex Excluded();
 
     /// <summary>Preprocessor words whose value is the time of the compile.</summary>
@@ -42,20 +43,62 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
 
     /// <summary>The shortcut for the unit, or null when it may not have one.</summary>
     public static DirectShortcut? For(UnitCache? cache, Gcc gcc, string cwd, CompileInvocation invocation) =>
-        cache is null || invocation.AssemblyArguments.Any(a => Excluded().IsMatch(a)) ? null : new DirectShortcut(cache, gcc, cwd, invocation);
+        cache is null || invocation.AssemblyArguments.Any(a => Excluded().IsMatch(a))
+        || invocation.AssemblyArguments.Contains("-MD") && invocation.AssemblyArguments.Contains("-MMD") // which one wins is GCC's business
+            ? null : new DirectShortcut(cache, gcc, cwd, invocation);
 
     /// <summary>Whether the command writes a full dependency file of its own (<c>-MD</c>); else the launcher adds one for itself.</summary>
     public bool UserWritesDependencies => invocation.AssemblyArguments.Contains("-MD");
 
-    /// <summary>The arguments for <c>gcc -S</c>: the unit's own, plus a dependency file of the launcher's when the command has none.</summary>
-    public IReadOnlyList<string> CompileArguments(string ownDependencyFile) => UserWritesDependencies
-        ? invocation.AssemblyArguments
-        : [.. invocation.AssemblyArguments, "-MD", "-MF", ownDependencyFile, "-MQ", "unit"];
+    /// <summary>Whether the command writes a dependency file of user headers only (<c>-MMD</c>): the compile writes the full list to the launcher's file.</summary>
+    public bool UserWritesUserDependencies => invocation.AssemblyArguments.Contains("-MMD");
 
-    /// <summary>The dependency file the compile writes: the user's (as the command names it), or the launcher's own.</summary>
-    public string DependencyFile(string ownDependencyFile)
+    /// <summary>
+    /// The arguments for <c>gcc -S</c>: the unit's own when they write the full list (<c>-MD</c>); with <c>-MMD</c>, the
+    /// same with <c>-MD</c> and the launcher's file instead (targets and <c>-MP</c> as they are, so that the full file
+    /// differs from the user's only in the names listed); else with a dependency file of the launcher's added.
+    /// </summary>
+    public IReadOnlyList<string> CompileArguments(string ownDependencyFile)
     {
-        if (!UserWritesDependencies) return ownDependencyFile;
+        if (UserWritesDependencies) return invocation.AssemblyArguments;
+        if (!UserWritesUserDependencies) return [.. invocation.AssemblyArguments, "-MD", "-MF", ownDependencyFile, "-MQ", "unit"];
+        var args = new List<string>(invocation.AssemblyArguments.Count);
+        for (int i = 0; i < invocation.AssemblyArguments.Count; i++)
+        {
+            string a = invocation.AssemblyArguments[i];
+            if (a == "-MF") { i++; continue; }
+            if (a.StartsWith("-MF", StringComparison.Ordinal)) continue;
+            args.Add(a == "-MMD" ? "-MD" : a);
+        }
+        return [.. args, "-MF", ownDependencyFile];
+    }
+
+    /// <summary>The dependency file the compile writes with every file listed: the user's (<c>-MD</c>), or the launcher's own.</summary>
+    public string ListingFile(string ownDependencyFile) => UserWritesDependencies ? UserDependencyPath(ownDependencyFile) : ownDependencyFile;
+
+    /// <summary>
+    /// After the compile: the text of the user's dependency file, written first from the full list when the command has
+    /// <c>-MMD</c>. False when that file could not be written (the command must then run as it is); the text is null
+    /// when the command asks for no file or it cannot be kept (then no shortcut is stored).
+    /// </summary>
+    public bool FinishUserDependencies(string ownDependencyFile, string? memoDirectory, out string? text)
+    {
+        text = null;
+        if (UserWritesUserDependencies)
+            return new UserDependencyFile(gcc, cwd, invocation, memoDirectory).Write(ownDependencyFile, UserDependencyPath(ownDependencyFile), out text);
+        if (!UserWritesDependencies) return true;
+        try
+        {
+            text = File.ReadAllText(UserDependencyPath(ownDependencyFile));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return true;
+    }
+
+    /// <summary>The dependency file the command names (as it names it), or the launcher's own when it names none.</summary>
+    public string UserDependencyPath(string ownDependencyFile)
+    {
+        if (!UserWritesDependencies && !UserWritesUserDependencies) return ownDependencyFile;
         var args = invocation.AssemblyArguments;
         for (int i = 0; i < args.Count; i++)
         {
@@ -111,12 +154,14 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
 
     /// <summary>
     /// After a compile that started at <paramref name="compileStart"/>: stores the manifest (the included files read
-    /// from <paramref name="dependencyFile"/>, hashed now) pointing to <paramref name="unitKey"/>. Nothing is stored
+    /// from <paramref name="dependencyFile"/>, hashed now, and the text of the user's dependency file,
+    /// <paramref name="dependencyText"/>) pointing to <paramref name="unitKey"/>. Nothing is stored
     /// when a file changed since the compile started (the hash might not be what GCC read), when the dependency file
     /// cannot be read, or when a file uses the time macros.
     /// </summary>
-    public void Store(CacheKey key, CacheKey unitKey, string compilerOutput, string dependencyFile, DateTime compileStart, string scratch)
+    public void Store(CacheKey key, CacheKey unitKey, string compilerOutput, string dependencyFile, string? dependencyText, DateTime compileStart, string scratch)
     {
+        if (dependencyText is null && (UserWritesDependencies || UserWritesUserDependencies)) return; // nothing to write back on a hit
         try
         {
             string sourcePath = Path.GetFullPath(Path.Combine(cwd, invocation.Source));
@@ -132,7 +177,6 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
             }
             if (!sourceListed) return; // GCC always lists the source first: a list without it is not this unit's
             string file = Path.Combine(scratch, ManifestFile);
-            string? dependencyText = UserWritesDependencies ? File.ReadAllText(dependencyFile) : null;
             File.WriteAllText(file, JsonSerializer.Serialize(new ShortcutManifest(unitKey.Hex, compilerOutput, includes, dependencyText), ShortcutJson.Default.ShortcutManifest));
             cache.Store.Put(key, new Dictionary<string, string> { [ManifestFile] = file });
         }
@@ -142,8 +186,8 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
     /// <summary>Writes the dependency file the command asks for, as its compile wrote it (a temporary file and a rename).</summary>
     public void RestoreDependencies(ShortcutManifest manifest, string ownDependencyFile)
     {
-        if (manifest.DependencyText is null || !UserWritesDependencies) return;
-        string target = DependencyFile(ownDependencyFile);
+        if (manifest.DependencyText is null || !UserWritesDependencies && !UserWritesUserDependencies) return;
+        string target = UserDependencyPath(ownDependencyFile);
         string temp = Outputs.TempFor(target);
         File.WriteAllText(temp, manifest.DependencyText);
         File.Move(temp, target, overwrite: true);

@@ -142,3 +142,35 @@ public sealed class MakeRuleTests
     [InlineData("plain\\name", "plain\\name")]
     public void Names_are_unmunged(string token, string name) => Assert.Equal(name, MakeRule.Unmunge(token));
 }
+
+/// <summary>What the texts of included files say about GCC's choice of system files, read without preprocessing.</summary>
+public sealed class IncludeScanTests
+{
+    [Theory]
+    [InlineData("#include <stdio.h>\n#  include \"a.h\"\n#include_next <b.h>\n", false)]
+    [InlineData("#includes are fine in prose\n#define X 1\n", false)]
+    [InlineData("#include HEADER\n", true)]
+    [InlineData("  #  include_next MACRO(x)\n", true)]
+    [InlineData("#include \"/abs/a.h\"\n", true)]
+    [InlineData("#include </abs/a.h>\n", true)]
+    [InlineData("#/**/include <a.h>\n", true)]
+    [InlineData("%:include <a.h>\n", true)]
+    public void Unplain_includes(string text, bool expected) =>
+        Assert.Equal(expected, IncludeScan.HasUnplainInclude(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Theory]
+    [InlineData("#define A 1\n", false)]
+    [InlineData("#pragma GCC system_header\n", true)]
+    [InlineData("_Pragma(\"GCC system_header\")\n", true)]
+    [InlineData("# 1 \"x.h\" 1 3\n", true)]
+    public void Files_that_can_make_later_files_system(string text, bool expected) =>
+        Assert.Equal(expected, IncludeScan.CanMarkSystem(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Theory]
+    [InlineData("#include <cfg.h>\n", "cfg.h", true)]
+    [InlineData("#include \"sub/cfg.h\"\n", "cfg.h", true)]
+    [InlineData("#include <mycfg.h>\n", "cfg.h", false)]
+    [InlineData("/* cfg.h is ours */\n", "cfg.h", false)]
+    public void A_system_header_that_may_include_a_user_one(string text, string name, bool expected) =>
+        Assert.Equal(expected, IncludeScan.MayName(System.Text.Encoding.UTF8.GetBytes(text), name));
+}

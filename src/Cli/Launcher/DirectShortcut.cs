@@ -45,6 +45,7 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
     public static DirectShortcut? For(UnitCache? cache, Gcc gcc, string cwd, CompileInvocation invocation) =>
         cache is null || invocation.AssemblyArguments.Any(a => Excluded().IsMatch(a))
         || invocation.AssemblyArguments.Contains("-MD") && invocation.AssemblyArguments.Contains("-MMD") // which one wins is GCC's business
+        || invocation.AssemblyArguments.Contains("-MMD") && Path.GetExtension(invocation.Source) is ".i" or ".ii" // no preprocessor to ask
             ? null : new DirectShortcut(cache, gcc, cwd, invocation);
 
     /// <summary>Whether the command writes a full dependency file of its own (<c>-MD</c>); else the launcher adds one for itself.</summary>
@@ -121,12 +122,14 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
             return null;
         }
         return CacheKey.Of(
-            ("kind", "direct shortcut 1"),
+            ("kind", "direct shortcut 2"),
             ("engine", EngineIdentity.Value),
             ("configuration", cache.Configuration),
             ("tools", gcc.Identity),
             ("arguments", string.Join('\n', invocation.AssemblyArguments)), // dependency options too: they name the file and target restored
             ("directory", cwd),
+            // Where headers are looked for besides the flags, and whether GCC counts them as system ones (-MMD's list).
+            ("include environment", $"{Environment.GetEnvironmentVariable("CPATH")}\n{Environment.GetEnvironmentVariable("C_INCLUDE_PATH")}\n{Environment.GetEnvironmentVariable("CPLUS_INCLUDE_PATH")}"),
             ("object", invocation.Object),
             ("source", invocation.Source),
             ("text", Convert.ToHexStringLower(SHA256.HashData(source))));

@@ -10,7 +10,7 @@ namespace CompilerLLM.Launcher;
 /// out of <c>-MMD</c>'s list a file it found in a system directory, or included from a system header. When each listed
 /// file is plainly one or the other (a path under a system directory and under no user one, or the reverse, and
 /// nothing in the texts that could make a user file system: an include a system header could resolve to it, a pragma
-/// or line marker, an absolute or computed include), the user's list is the full one with the system files dropped,
+/// or line marker, an absolute or computed include, a precompiled header), the user's list is the full one with the system files dropped,
 /// laid out as GCC lays it out (<see cref="MakeRule"/>). Otherwise GCC's preprocessor runs once with the user's own
 /// dependency options and writes the file itself.
 /// </summary>
@@ -68,6 +68,8 @@ internal sealed class UserDependencyFile(Gcc gcc, string cwd, CompileInvocation 
                 systemTexts.Add(bytes);
                 continue;
             }
+            // A precompiled header stands for this one: its own list of files is GCC's to tell.
+            if (File.Exists(Path.GetFullPath(path + ".gch", cwd)) || Directory.Exists(Path.GetFullPath(path + ".gch", cwd))) return null;
             kept.Add(token);
             userTexts.Add(bytes);
             userNames.Add(Path.GetFileName(path));

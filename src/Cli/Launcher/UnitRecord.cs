@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,8 +36,7 @@ public sealed record UnitRecord(
 
     public static string Sha256Of(string path)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return Toolchain.Sha256.HexOfFile(path);
     }
 }
 
@@ -48,7 +46,7 @@ public sealed class UnitRecordStore(string directory)
     public string Directory { get; } = directory;
 
     private string PathOf(string objectPath) =>
-        Path.Combine(Directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(objectPath)))[..32] + ".json");
+        Path.Combine(Directory, Toolchain.Sha256.Hex(objectPath)[..32] + ".json");
 
     /// <summary>Writes (replaces) the record of its object; false when the directory cannot be written.</summary>
     public bool Write(UnitRecord record)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace CompilerLLM.Toolchain;
@@ -34,10 +33,10 @@ public static class AssemblerCommand
 
     private static string[]? Template(Gcc gcc, IReadOnlyList<string> args, string? memoDirectory)
     {
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string key = Sha256.Hex(
             $"assembler command 1\n{gcc.Identity}\n{gcc.WorkingDirectory}\n{string.Join('\n', args)}\n"
             // What the driver's choice of programs depends on besides its own binary.
-            + $"{Environment.GetEnvironmentVariable("PATH")}\n{Environment.GetEnvironmentVariable("COMPILER_PATH")}\n{Environment.GetEnvironmentVariable("GCC_EXEC_PREFIX")}")));
+            + $"{Environment.GetEnvironmentVariable("PATH")}\n{Environment.GetEnvironmentVariable("COMPILER_PATH")}\n{Environment.GetEnvironmentVariable("GCC_EXEC_PREFIX")}");
         if (Known.TryGetValue(key, out var known)) return known;
         string? memo = memoDirectory is null ? null : Path.Combine(memoDirectory, "assembler", key);
         string[]? template = memo is not null ? ReadMemo(memo) : null;

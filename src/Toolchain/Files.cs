@@ -48,8 +48,11 @@ public static class Outputs
     /// A temporary name beside <paramref name="path"/>, unique to this process and call, so that concurrent builds
     /// writing the same output never share one; renamed over the target when complete.
     /// </summary>
-    public static string TempFor(string path) =>
-        $"{path}.{Environment.ProcessId}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}.cllm-tmp";
+    /// <remarks>
+    /// The process id keeps concurrent processes apart, the random part the writes of one process (threads, retries);
+    /// nothing here needs a secret, and the cryptographic generator would load OpenSSL (about 5 ms a launcher run).
+    /// </remarks>
+    public static string TempFor(string path) => $"{path}.{Environment.ProcessId}.{Random.Shared.Next():x8}.cllm-tmp";
 }
 
 /// <summary>A temporary directory removed on dispose.</summary>

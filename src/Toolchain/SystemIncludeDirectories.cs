@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace CompilerLLM.Toolchain;
 
@@ -27,11 +25,11 @@ public static class SystemIncludeDirectories
     {
         var args = ProbeArguments(assemblyArguments);
         if (args is null) return null;
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string key = Sha256.Hex(
             $"system include directories 1\n{gcc.Identity}\n{gcc.WorkingDirectory}\n{language}\n{string.Join('\n', args)}\n"
             // What GCC's list depends on besides its binary and the flags (CPATH is left out of the probe).
             + $"{Environment.GetEnvironmentVariable("C_INCLUDE_PATH")}\n{Environment.GetEnvironmentVariable("CPLUS_INCLUDE_PATH")}\n"
-            + $"{Environment.GetEnvironmentVariable("GCC_EXEC_PREFIX")}\n{Environment.GetEnvironmentVariable("COMPILER_PATH")}")));
+            + $"{Environment.GetEnvironmentVariable("GCC_EXEC_PREFIX")}\n{Environment.GetEnvironmentVariable("COMPILER_PATH")}");
         if (Known.TryGetValue(key, out var known)) return known;
         string? memo = memoDirectory is null ? null : Path.Combine(memoDirectory, "include-dirs", key);
         string[]? directories = memo is not null ? ReadMemo(memo) : null;

@@ -90,8 +90,13 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
 
             // The cache is keyed on GCC's assembly with the user's flags: a hit gives the final object whatever variant
             // and rewrites made it, without choosing or compiling anything again.
-            var key = cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc);
-            var report = key is { } k ? cache!.TryRestore(k, unit, unit.Files.Object, out _) : null;
+            Caching.CacheKey? key;
+            UnitReport? report;
+            using (PhaseTimings.Start("launcher.cache-lookup"))
+            {
+                key = cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc);
+                report = key is { } k ? cache!.TryRestore(k, unit, unit.Files.Object, out _) : null;
+            }
             bool entryHeld = report is not null;
             string? fallbackObject = null;
             if (report is null)
@@ -106,11 +111,16 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null) entryHeld = cache!.Save(storeKey, unit, unit.Files.Object, report);
+                if (key is { } storeKey && fallbackObject is null)
+                {
+                    using var phase = PhaseTimings.Start("launcher.cache-save");
+                    entryHeld = cache!.Save(storeKey, unit, unit.Files.Object, report);
+                }
             }
             // The way around the compile next time, to the entry this unit now has (made or found by its assembly).
             if (entryHeld && key is { } unitKey && shortcutKey is { } direct)
-                shortcut!.Store(direct, unitKey, compiled.Compiler.StandardError, shortcut.ListingFile(ownDependencies), dependencyText, compileStart, work);
+                using (PhaseTimings.Start("launcher.shortcut-store"))
+                    shortcut!.Store(direct, unitKey, compiled.Compiler.StandardError, shortcut.ListingFile(ownDependencies), dependencyText, compileStart, work);
             return Finish(clock, invocation, compiler, arguments, cwd, report, fallbackObject ?? unit.Files.OptimizedObject,
                 fallbackObject ?? unit.Files.Object, gccSeconds, key?.Hex);
         }
@@ -129,6 +139,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
     private int Finish(Stopwatch clock, CompileInvocation invocation, string compiler, IReadOnlyList<string> arguments, string cwd,
         UnitReport report, string chosen, string gccObject, double? gccSeconds, string? key)
     {
+        using var phase = PhaseTimings.Start("launcher.finish");
         string target = Path.GetFullPath(invocation.Object);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         string temp = Outputs.TempFor(target);

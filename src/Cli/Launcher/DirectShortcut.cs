@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,9 +37,6 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
     /// <summary>Options whose effect comes from files no dependency list shows, or that remap the paths written.</summary>
     [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-M$|-MM$)")]
     private static partial Regex Excluded();
-
-    /// <summary>Preprocessor words whose value is the time of the compile.</summary>
-    private static ReadOnlySpan<byte> TimeMacroStart => "__"u8;
 
     /// <summary>The shortcut for the unit, or null when it may not have one.</summary>
     public static DirectShortcut? For(UnitCache? cache, Gcc gcc, string cwd, CompileInvocation invocation) =>
@@ -132,7 +129,7 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
             ("include environment", $"{Environment.GetEnvironmentVariable("CPATH")}\n{Environment.GetEnvironmentVariable("C_INCLUDE_PATH")}\n{Environment.GetEnvironmentVariable("CPLUS_INCLUDE_PATH")}"),
             ("object", invocation.Object),
             ("source", invocation.Source),
-            ("text", Convert.ToHexStringLower(SHA256.HashData(source))));
+            ("text", Sha256.Hex(source)));
     }
 
     /// <summary>The manifest under <paramref name="key"/> when every file it lists still has its hash; else null.</summary>
@@ -196,34 +193,39 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
         File.Move(temp, target, overwrite: true);
     }
 
+    /// <summary>
+    /// The file's SHA-256, and whether it names a time macro; null when it cannot be read. Read into a pooled buffer:
+    /// a unit lists tens of headers, hundreds of kilobytes, on every store and every lookup.
+    /// </summary>
     private static string? HashOf(string path, out bool timeMacros)
     {
         timeMacros = false;
-        byte[] bytes;
+        byte[]? buffer = null;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var handle = File.OpenHandle(path);
+            long length = RandomAccess.GetLength(handle);
+            if (length > Array.MaxLength) return null;
+            buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            int read = 0;
+            for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read)) > 0;) read += n;
+            var text = buffer.AsSpan(0, read);
+            timeMacros = UsesTimeMacros(text);
+            return Sha256.Hex(text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        timeMacros = UsesTimeMacros(bytes);
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary><c>__DATE__</c>, <c>__TIME__</c> or <c>__TIMESTAMP__</c> anywhere in the text (a comment too: cheap and safe).</summary>
-    private static bool UsesTimeMacros(ReadOnlySpan<byte> text)
-    {
-        for (int at = text.IndexOf(TimeMacroStart); at >= 0;)
-        {
-            var rest = text[(at + 2)..];
-            if (rest.StartsWith("DATE__"u8) || rest.StartsWith("TIME__"u8) || rest.StartsWith("TIMESTAMP__"u8)) return true;
-            int next = rest.IndexOf(TimeMacroStart);
-            at = next < 0 ? -1 : at + 2 + next;
-        }
-        return false;
-    }
+    private static bool UsesTimeMacros(ReadOnlySpan<byte> text) =>
+        text.IndexOf("__DATE__"u8) >= 0 || text.IndexOf("__TIME__"u8) >= 0 || text.IndexOf("__TIMESTAMP__"u8) >= 0;
 }
 
 /// <summary>The prerequisites of the first rule of a make-style dependency file, as GCC writes it (<c>\</c> escapes and continuations).</summary>

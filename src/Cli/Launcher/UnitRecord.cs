@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,8 +36,7 @@ public sealed record UnitRecord(
 
     public static string Sha256Of(string path)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return Toolchain.Sha256.HexOfFile(path);
     }
 }
 
@@ -48,7 +46,7 @@ public sealed class UnitRecordStore(string directory)
     public string Directory { get; } = directory;
 
     private string PathOf(string objectPath) =>
-        Path.Combine(Directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(objectPath)))[..32] + ".json");
+        Path.Combine(Directory, Toolchain.Sha256.Hex(objectPath)[..32] + ".json");
 
     /// <summary>Writes (replaces) the record of its object; false when the directory cannot be written.</summary>
     public bool Write(UnitRecord record)
@@ -58,7 +56,7 @@ public sealed class UnitRecordStore(string directory)
             System.IO.Directory.CreateDirectory(Directory);
             string path = PathOf(record.Object);
             string temp = Outputs.TempFor(path);
-            File.WriteAllText(temp, JsonSerializer.Serialize(record, LauncherJson.Default.UnitRecord));
+            File.WriteAllText(temp, JsonSerializer.Serialize(record, LauncherJsonWriter.Default.UnitRecord));
             File.Move(temp, path, overwrite: true);
             return true;
         }
@@ -94,3 +92,9 @@ public sealed class UnitRecordStore(string directory)
 [JsonSerializable(typeof(UnitRecord))]
 [JsonSerializable(typeof(BuildReport))]
 internal sealed partial class LauncherJson : JsonSerializerContext;
+
+/// <summary>The unit record as <see cref="LauncherJson"/> writes it, by generated code only: every unit writes one, and
+/// metadata mode would configure the record's types in every launcher process first (see <c>PipelineJsonWriter</c>).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSerializable(typeof(UnitRecord))]
+internal sealed partial class LauncherJsonWriter : JsonSerializerContext;

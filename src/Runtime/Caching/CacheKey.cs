@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using CompilerLLM.Toolchain;
 
 namespace CompilerLLM.Caching;
 
@@ -17,7 +17,7 @@ public readonly record struct CacheKey(string Hex)
     /// </summary>
     public static CacheKey Of(params ReadOnlySpan<(string Name, string Value)> parts)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new Sha256Hasher();
         Span<byte> length = stackalloc byte[8];
         foreach (var (name, value) in parts)
         {
@@ -25,10 +25,10 @@ public readonly record struct CacheKey(string Hex)
             {
                 byte[] bytes = Encoding.UTF8.GetBytes(text);
                 BitConverter.TryWriteBytes(length, (long)bytes.Length);
-                hash.AppendData(length);
-                hash.AppendData(bytes);
+                hash.Append(length);
+                hash.Append(bytes);
             }
         }
-        return new CacheKey(Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return new CacheKey(Convert.ToHexStringLower(hash.Finish()));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace CompilerLLM.Caching;
@@ -28,8 +27,11 @@ public enum CacheLookup : byte
 /// temporary folder, which cleaning removes.</item>
 /// <item>Readers verify every file against the manifest before copying it out; an entry that does not verify is
 /// removed and reported as <see cref="CacheLookup.Corrupt"/>, never used.</item>
-/// <item>Size is capped per bucket (a sixteenth of <see cref="MaxBytes"/>): after a store, the bucket's least recently
-/// used entries (a hit refreshes the manifest's time) are removed until it is under 80% of its share.</item>
+/// <item>Size is capped per bucket (a sixteenth of <see cref="MaxBytes"/>): when a store takes a bucket over its share,
+/// its least recently used entries (a hit refreshes the manifest's time) are removed until it is under 80% of it. A
+/// store learns the bucket's size from the bucket's ledger (<see cref="BucketLedger"/>) instead of walking every entry,
+/// which in a full cache cost more than the store itself; the walk, which also sets the ledger right, runs when the
+/// ledger says the bucket is over its share, when it has no ledger, and on one store in <see cref="WalkEvery"/>.</item>
 /// <item>A cache that cannot be written (read-only, disk full) never fails a build: stores become no-ops.</item>
 /// </list>
 /// </summary>
@@ -38,6 +40,10 @@ public sealed class ContentCache
     private const string ManifestName = "manifest";
     private const string Header = "compilerllm-cache 1";
     private static readonly TimeSpan StaleTemporary = TimeSpan.FromHours(1);
+
+    /// <summary>One store in this many walks its bucket even when the ledger says it is within its share, so that a
+    /// ledger some concurrent store could not update (it never blocks for it) is set right again soon.</summary>
+    private const int WalkEvery = 64;
 
     public ContentCache(string directory, long maxBytes)
     {
@@ -110,17 +116,20 @@ public sealed class ContentCache
             temp = Path.Combine(TemporaryRoot, key.Hex + "." + TemporarySuffix());
             System.IO.Directory.CreateDirectory(temp);
             var manifest = new StringBuilder().Append(Header).Append('\n');
+            long entryBytes = 0;
             foreach (var (name, source) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 if (name == ManifestName || name.Contains('/') || name.Contains(' ')) throw new ArgumentException($"bad entry file name '{name}'", nameof(files));
                 string target = Path.Combine(temp, name);
                 File.Copy(source, target);
                 var (size, sha) = Measure(target);
+                entryBytes += size;
                 manifest.Append(CultureInfo.InvariantCulture, $"{name} {size} {sha}\n");
             }
             string checksum = Sha(manifest.ToString());
             manifest.Append("end ").Append(checksum).Append('\n');
             File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToString());
+            entryBytes += Encoding.UTF8.GetByteCount(manifest.ToString());
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
             try
             {
@@ -130,8 +139,11 @@ public sealed class ContentCache
             catch (IOException) when (System.IO.Directory.Exists(entry))
             {
                 // Another build stored the same key first: its entry is as good as ours.
+                return true;
             }
-            Clean(key.Bucket);
+            var ledger = new BucketLedger(Path.Combine(Directory, key.Bucket.ToString()));
+            long? bytes = ledger.Add(entryBytes);
+            if (bytes is null || bytes > MaxBytes / 16 || Random.Shared.Next(WalkEvery) == 0) Clean(key.Bucket, ledger);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -168,7 +180,7 @@ public sealed class ContentCache
     }
 
     /// <summary>Keeps one bucket within its share of the size cap, least recently used first; drops stale temporaries.</summary>
-    private void Clean(char bucket)
+    private void Clean(char bucket, BucketLedger ledger)
     {
         long limit = MaxBytes / 16;
         var entries = Entries(bucket).ToList();
@@ -181,6 +193,7 @@ public sealed class ContentCache
                 if (Remove(path)) total -= size;
             }
         }
+        ledger.Set(total);
         if (System.IO.Directory.Exists(TemporaryRoot))
         {
             foreach (string temp in System.IO.Directory.EnumerateDirectories(TemporaryRoot))
@@ -238,13 +251,13 @@ public sealed class ContentCache
     private static (long Size, string Sha) Measure(string path)
     {
         using var stream = File.OpenRead(path);
-        return (stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+        return (stream.Length, Toolchain.Sha256.HexOf(stream));
     }
 
-    private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Sha(string text) => Toolchain.Sha256.Hex(text);
 
     private static string TemporarySuffix() =>
-        $"{Environment.ProcessId}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
+        $"{Environment.ProcessId}.{Random.Shared.NextInt64(1L << 48):x12}.tmp"; // not a secret: no OpenSSL load for it
 
     /// <summary>Takes an entry out of view at once (a rename), then deletes it; false if another build got there first.</summary>
     private bool Remove(string entry)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CompilerLLM.Inference.OnnxRuntime;
 
 namespace CompilerLLM.Inference;
@@ -32,7 +31,7 @@ public sealed class ScoringModel : IDisposable
     public ModelContract Contract { get; }
 
     /// <summary>The lower-case hex SHA-256 of a model file; <see cref="PolicyLoadException"/> when it cannot be read.</summary>
-    public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(ReadModel(path)));
+    public static string Sha256Of(string path) => Toolchain.Sha256.Hex(ReadModel(path));
 
     private static byte[] ReadModel(string path)
     {
@@ -78,7 +77,7 @@ public sealed class ScoringModel : IDisposable
             session.Dispose();
             throw new PolicyLoadException(path, PolicyLoadFailure.Contract, $"not a {contract.Kind} model for this build: {violation}");
         }
-        return new ScoringModel(Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), session, threshold, contract);
+        return new ScoringModel(Path.GetFullPath(path), Toolchain.Sha256.Hex(bytes), session, threshold, contract);
     }
 
     /// <summary>One score per row of <paramref name="rows"/> (row-major, <see cref="ModelContract.Width"/> floats a row).</summary>

@@ -90,7 +90,7 @@ public sealed class UnitCache(ContentCache store, string configuration)
         string reportFile = Outputs.TempFor(unit.Files.Report) + ".cache";
         try
         {
-            File.WriteAllText(reportFile, JsonSerializer.Serialize(report, PipelineJson.Default.UnitReport));
+            File.WriteAllText(reportFile, JsonSerializer.Serialize(report, PipelineJsonWriter.Default.UnitReport));
             return Store.Put(key, new Dictionary<string, string>
             {
                 [GccObject] = gccObject, [OurObject] = unit.Files.OptimizedObject, [OurAssembly] = unit.Files.OptimizedAsm, [Report] = reportFile,

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using Iced.Intel;
 using CompilerLLM.Assembly;
@@ -21,8 +20,10 @@ public sealed class InstructionTemplate
     /// <summary>The operand widths a template can be instantiated at, in the order of <see cref="_codes"/>.</summary>
     private static readonly int[] RegisterWidths = [8, 16, 32, 64];
 
-    private static readonly FrozenDictionary<string, Code> CodesByName =
-        Enum.GetValues<Code>().ToFrozenDictionary(c => c.ToString(), StringComparer.Ordinal);
+    // A plain dictionary: it is read only while the catalogues are built, once per process, and a frozen one of
+    // Iced's ~4,900 codes costs more to build than all those reads (the launcher builds it for every unit).
+    private static readonly Dictionary<string, Code> CodesByName =
+        Enum.GetValues<Code>().ToDictionary(c => c.ToString(), StringComparer.Ordinal);
 
     /// <summary>Per width of <see cref="RegisterWidths"/>: the alternatives' codes, or null when a name is unknown there.</summary>
     private readonly Code[]?[] _codes = new Code[]?[RegisterWidths.Length];

@@ -132,6 +132,41 @@ public sealed class ContentCacheTests : IDisposable
     }
 
     [Fact]
+    public void Each_bucket_ledger_holds_the_bytes_its_entries_take()
+    {
+        var cache = new ContentCache(_temp.File("cache"), 1L << 30);
+        for (int i = 0; i < 40; i++)
+            cache.Put(Key("ledger" + i), new Dictionary<string, string> { ["x.o"] = File($"l{i}.o", Bytes(i, 1000 + 37 * i)), ["y.s"] = File($"l{i}.s", Bytes(i + 1, 50 + i)) });
+        foreach (char bucket in "0123456789abcdef")
+        {
+            string dir = Path.Combine(cache.Directory, bucket.ToString());
+            if (!Directory.Exists(dir)) continue;
+            long walked = Directory.EnumerateDirectories(dir).SelectMany(Directory.EnumerateFiles).Sum(f => new FileInfo(f).Length);
+            Assert.Equal(walked.ToString(System.Globalization.CultureInfo.InvariantCulture), System.IO.File.ReadAllText(Path.Combine(dir, "size")).Trim());
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a number")]
+    [InlineData("0")]
+    [InlineData("99999999999")]
+    public void A_wrong_or_missing_ledger_is_set_right_by_the_walk_a_store_makes(string ledger)
+    {
+        // 16 buckets of 8 KB: a ledger of 0 lets a store overfill the bucket, and the store after finds it out.
+        var cache = new ContentCache(_temp.File("cache"), 16 * 8 * 1024);
+        var keys = Enumerable.Range(0, 2000).Select(i => Key("w" + i)).Where(k => k.Bucket == 'a').Take(6).ToList();
+        string blob = File("blob.o", Bytes(9, 3000));
+        string bucket = Path.Combine(cache.Directory, "a");
+        cache.Put(keys[0], new Dictionary<string, string> { ["x.o"] = blob });
+        System.IO.File.WriteAllText(Path.Combine(bucket, "size"), ledger);
+        for (int i = 1; i < keys.Count; i++) cache.Put(keys[i], new Dictionary<string, string> { ["x.o"] = blob });
+        long walked = Directory.EnumerateDirectories(bucket).SelectMany(Directory.EnumerateFiles).Sum(f => new FileInfo(f).Length);
+        Assert.True(walked <= 8 * 1024 + 3200, $"{walked} bytes in a bucket of 8 KB (one entry over at most)");
+        Assert.Equal(walked, long.Parse(System.IO.File.ReadAllText(Path.Combine(bucket, "size")).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_cache_that_cannot_be_written_never_fails_the_caller()
     {
         // /proc refuses new directories even to root.

@@ -44,7 +44,8 @@ public static class SystemIncludeDirectories
 
     /// <summary>
     /// The unit's flags without what adds user directories, names files, or cannot change the search list (macros,
-    /// forced includes, dependency options); null for options that add user directories the probe cannot leave out.
+    /// forced includes, dependency options); null for options that add user directories the probe cannot leave out
+    /// (<c>-iwithprefixbefore</c>, <c>-I-</c>, <c>-Wp,</c>, <c>-Xpreprocessor</c>, <c>--include-directory=</c> and the other long spellings).
     /// </summary>
     private static List<string>? ProbeArguments(IReadOnlyList<string> args)
     {
@@ -52,9 +53,14 @@ public static class SystemIncludeDirectories
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
-            if (a is "-I-" || a.StartsWith("-iwithprefixbefore", StringComparison.Ordinal)) return null;
+            // User directories given in ways the probe would list as system ones: to the preprocessor directly, or by
+            // the long spellings of -I, -iquote and their kin.
+            if (a is "-I-" or "-Xpreprocessor" || a.StartsWith("-iwithprefixbefore", StringComparison.Ordinal)
+                || a.StartsWith("-Wp,", StringComparison.Ordinal) || a.StartsWith("--include", StringComparison.Ordinal)
+                || a.StartsWith("--imacros", StringComparison.Ordinal) || a.StartsWith("--user-dependencies", StringComparison.Ordinal)) return null;
             if (a is "-I" or "-iquote" or "-D" or "-U" or "-include" or "-imacros" or "-MF" or "-MT" or "-MQ") { i++; continue; }
             if (a.StartsWith("-I", StringComparison.Ordinal) || a.StartsWith("-iquote", StringComparison.Ordinal)
+                || a.StartsWith("-include", StringComparison.Ordinal) || a.StartsWith("-imacros", StringComparison.Ordinal)
                 || a.StartsWith("-D", StringComparison.Ordinal) || a.StartsWith("-U", StringComparison.Ordinal)
                 || a.StartsWith("-M", StringComparison.Ordinal)) continue;
             kept.Add(a);

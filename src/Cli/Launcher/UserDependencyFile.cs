@@ -88,7 +88,8 @@ internal sealed class UserDependencyFile(Gcc gcc, string cwd, CompileInvocation 
     /// <summary>
     /// The directories whose files GCC does not count as system ones, as spelled in the paths it writes: <c>-I</c>,
     /// <c>-iquote</c>, <c>CPATH</c>, the source's directory, and the working directory when a forced include may be
-    /// found there. Null for a forced include named by an absolute path.
+    /// found there. Null for a forced include named by an absolute path, and for a directory GCC spells with the sysroot
+    /// (<c>-I=dir</c>, <c>$SYSROOT</c>).
     /// </summary>
     private List<string>? UserDirectories()
     {
@@ -97,12 +98,15 @@ internal sealed class UserDependencyFile(Gcc gcc, string cwd, CompileInvocation 
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
+            bool forced = a.StartsWith("-include", StringComparison.Ordinal) || a.StartsWith("-imacros", StringComparison.Ordinal);
             string? value = a is "-I" or "-iquote" or "-include" or "-imacros" && i + 1 < args.Count ? args[++i]
+                : forced ? a[8..] // both options take their value joined too
                 : a.StartsWith("-iquote", StringComparison.Ordinal) ? a[7..]
                 : a.StartsWith("-I", StringComparison.Ordinal) ? a[2..]
                 : null;
             if (value is null) continue;
-            if (a is "-include" or "-imacros")
+            if (value.StartsWith('=') || value.StartsWith("$SYSROOT", StringComparison.Ordinal)) return null; // GCC spells it with the sysroot
+            if (forced)
             {
                 if (value.StartsWith('/')) return null;
                 directories.Add("");
@@ -110,7 +114,11 @@ internal sealed class UserDependencyFile(Gcc gcc, string cwd, CompileInvocation 
             else directories.Add(value);
         }
         if (Environment.GetEnvironmentVariable("CPATH") is { Length: > 0 } cpath)
-            directories.AddRange(cpath.Split(':')); // an empty element is the working directory, as "" is here
+        {
+            var elements = cpath.Split(':'); // an empty element is the working directory, as "" is here
+            if (elements.Any(e => e.StartsWith('=') || e.StartsWith("$SYSROOT", StringComparison.Ordinal))) return null;
+            directories.AddRange(elements);
+        }
         return directories.Select(AsWritten).ToList();
     }
 

@@ -176,6 +176,20 @@ public sealed class ShortcutTests : IDisposable
         Assert.Equal(1, Shortcuts);
     }
 
+    [Fact]
+    public void A_dependency_file_asked_of_the_preprocessor_directly_is_gccs()
+    {
+        // -Wp,-MD,file (Kbuild): the launcher cannot see it, so it adds nothing of its own to the compile.
+        _box.Write("k.c", Sources.Kernel);
+        Assert.True(_box.Gcc("-O2 -Wp,-MD,gcc.d -c k.c -o k.o").Succeeded);
+        for (int run = 0; run < 2; run++)
+        {
+            Assert.True(_box.Cc("gcc", "-O2 -Wp,-MD,launcher.d -c k.c -o k.o").Succeeded);
+            Assert.Equal(_box.Bytes("gcc.d"), _box.Bytes("launcher.d"));
+        }
+        Assert.Equal(0, Shortcuts);
+    }
+
     [Theory]
     [InlineData("-O2 -MD -MMD -c k.c -o k.o", "")] // both lists asked for: GCC's business which one wins
     [InlineData("-O2 -c k.c -o k.o", "static const char when[] __attribute__((used)) = __TIME__;\n")]

@@ -34,8 +34,12 @@ internal sealed partial class DirectShortcut(UnitCache cache, Gcc gcc, string cw
 {
     private const string ManifestFile = "direct.json";
 
-    /// <summary>Options whose effect comes from files no dependency list shows, or that remap the paths written.</summary>
-    [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-M$|-MM$)")]
+    /// <summary>
+    /// Options whose effect comes from files no dependency list shows, or that remap the paths written; and options
+    /// passed to the preprocessor directly (<c>-Wp,-MD,file</c> as Kbuild writes it), whose dependency file the
+    /// launcher's own <c>-MD -MQ unit</c> would change.
+    /// </summary>
+    [GeneratedRegex(@"^(-fprofile-use|-fauto-profile|-fprofile-sample-use|-fplugin|-specs|-fprofile-dir|-fdebug-prefix-map|-ffile-prefix-map|-fmacro-prefix-map|-fprofile-prefix-map|-wrapper|-B|-M$|-MM$|-Wp,|-Xpreprocessor$)")]
     private static partial Regex Excluded();
 
     /// <summary>The shortcut for the unit, or null when it may not have one.</summary>

@@ -42,7 +42,6 @@ public sealed class UserDependencyTests : IDisposable
         { "an absolute include", "k.c=#include \"@SYS@/s.h\"\nint main(void){return S;}\n|@SYS@/s.h=#define S 0\n", "-O2 -isystem @SYS@ -MMD -c k.c -o k.o", false },
         { "a computed include", "k.c=#define HEADER \"a.h\"\n#include HEADER\n#include <stdio.h>\nint main(void){return A;}\n|inc/a.h=#define A 0\n", "-O2 -Iinc -MMD -c k.c -o k.o", false },
         { "a forced include", "k.c=int main(void){return F;}\n|cfg/f.h=#include <stdio.h>\n#define F 0\n", "-O2 -include cfg/f.h -MMD -c k.c -o k.o", true },
-        { "-Wp,-I under an -isystem directory", "k.c=#include <top.h>\n#include <inner.h>\nint main(void){return T+I;}\n|@SYS@/top.h=#define T 0\n|@SYS@/sub/inner.h=#define I 0\n", "-O2 -isystem @SYS@ -Wp,-I@SYS@/sub -MMD -c k.c -o k.o", false },
         { "a joined forced include by an absolute path", "k.c=int main(void){return F;}\n|@SYS@/f.h=#define F 0\n", "-O2 -isystem @SYS@ -include@SYS@/f.h -MMD -c k.c -o k.o", false },
         { "C++", "k.cc=#include <cstddef>\n#include \"a.hh\"\nint main(){return A;}\n|inc/a.hh=constexpr int A = 0;\n", "-O2 -Iinc -MMD -MP -c k.cc -o k.o", true },
     };

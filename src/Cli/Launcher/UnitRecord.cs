@@ -56,7 +56,7 @@ public sealed class UnitRecordStore(string directory)
             System.IO.Directory.CreateDirectory(Directory);
             string path = PathOf(record.Object);
             string temp = Outputs.TempFor(path);
-            File.WriteAllText(temp, JsonSerializer.Serialize(record, LauncherJson.Default.UnitRecord));
+            File.WriteAllText(temp, JsonSerializer.Serialize(record, LauncherJsonWriter.Default.UnitRecord));
             File.Move(temp, path, overwrite: true);
             return true;
         }
@@ -92,3 +92,9 @@ public sealed class UnitRecordStore(string directory)
 [JsonSerializable(typeof(UnitRecord))]
 [JsonSerializable(typeof(BuildReport))]
 internal sealed partial class LauncherJson : JsonSerializerContext;
+
+/// <summary>The unit record as <see cref="LauncherJson"/> writes it, by generated code only: every unit writes one, and
+/// metadata mode would configure the record's types in every launcher process first (see <c>PipelineJsonWriter</c>).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSerializable(typeof(UnitRecord))]
+internal sealed partial class LauncherJsonWriter : JsonSerializerContext;

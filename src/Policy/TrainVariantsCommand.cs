@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CompilerLLM.Lab.Variants;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Variants;
 using CompilerLLM.Variants;
@@ -69,11 +70,20 @@ internal static class TrainVariantsCommand
         VariantCorpus corpus;
         try
         {
-            corpus = VariantCorpus.From(VariantDataset.Load(s.Dataset));
+            // Load's message names the file; the feature-schema checks' do not.
+            var dataset = VariantDataset.Load(s.Dataset);
+            try
+            {
+                corpus = VariantCorpus.From(dataset);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{s.Dataset}: {e.Message}", e);
+            }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        catch (InvalidDataException e)
         {
-            Console.Error.WriteLine($"compilerllm-train: error CLLM8002: {s.Dataset}: {e.Message}");
+            Console.Error.WriteLine($"compilerllm-train: error CLLM8002: {e.Message}");
             return 1;
         }
         var programs = corpus.Programs;

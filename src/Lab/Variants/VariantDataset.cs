@@ -23,6 +23,17 @@ public sealed record VariantDataset(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>
+    /// True for generated test data (never measured): the trainer refuses to ship a model trained on it. Written only
+    /// when true, so a measured dataset never carries the field.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Synthetic { get; init; }
+
+    // Load's reading: every field the lab writes must be there (a record lacking one would otherwise read as null or
+    // zero and surface later as a wrong number); only the nullable and defaulted members are optional.
+    private static readonly JsonSerializerOptions s_strict = new(Json) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+
     /// <summary>Writes <paramref name="path"/> atomically (a temporary file renamed over it): a reader never sees half a file.</summary>
     public void Write(string path) => WriteAtomically(path, JsonSerializer.Serialize(this, Json) + "\n");
 
@@ -37,6 +48,26 @@ public sealed record VariantDataset(
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The dataset at <paramref name="path"/> for a consumer (the trainer): <see cref="InvalidDataException"/> naming the
+    /// file and the reason when it is missing or unreadable, not JSON, lacks a field, or has another schema.
+    /// </summary>
+    public static VariantDataset Load(string path)
+    {
+        VariantDataset? dataset;
+        try
+        {
+            dataset = JsonSerializer.Deserialize<VariantDataset>(File.ReadAllText(path), s_strict);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        if (dataset is null) throw new InvalidDataException($"{path}: null, not a variant dataset");
+        if (dataset.Schema != SchemaName) throw new InvalidDataException($"{path}: schema '{dataset.Schema}', expected '{SchemaName}'");
+        return dataset;
     }
 
     internal static void WriteAtomically(string path, string text)

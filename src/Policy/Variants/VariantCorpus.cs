@@ -1,3 +1,4 @@
+using CompilerLLM.Lab.Variants;
 using CompilerLLM.Variants;
 
 namespace CompilerLLM.Training.Variants;
@@ -10,7 +11,7 @@ internal static class ProfileFeatures
     public static int Count { get; } = VariantFeatures.UnitNames.Count(n => n.StartsWith("profile.", StringComparison.Ordinal));
 }
 
-/// <summary>The dataset checked against this build's feature schema and prepared for training and evaluation.</summary>
+/// <summary>The lab's dataset checked against this build's feature schema and prepared for training and evaluation.</summary>
 public sealed class VariantCorpus
 {
     private VariantCorpus(VariantDataset dataset, IReadOnlyList<VariantProgram> programs)
@@ -31,12 +32,13 @@ public sealed class VariantCorpus
         return -1;
     }
 
-    /// <summary>Checks the schema and prepares every program; <see cref="InvalidDataException"/> naming the first problem.</summary>
+    /// <summary>
+    /// Checks the feature schema (the file's schema is <see cref="VariantDataset.Load"/>'s) and prepares every program;
+    /// <see cref="InvalidDataException"/> naming the first problem.
+    /// </summary>
     public static VariantCorpus From(VariantDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (dataset.SchemaName is { } schema && schema != VariantDataset.Schema)
-            throw new InvalidDataException($"schema '{schema}', expected '{VariantDataset.Schema}'");
         if (dataset.FeatureVersion != VariantFeatures.Version)
             throw new InvalidDataException($"feature version {dataset.FeatureVersion}, this build uses {VariantFeatures.Version}");
         if (!dataset.UnitFeatureNames.SequenceEqual(VariantFeatures.UnitNames))
@@ -68,8 +70,8 @@ public sealed class VariantCorpus
             var units = new List<VariantUnit>();
             foreach (var u in p.Units)
             {
-                if (u.Features.Length != VariantFeatures.UnitWidth)
-                    throw new InvalidDataException($"{p.Name}/{u.Source}: {u.Features.Length} features, expected {VariantFeatures.UnitWidth}");
+                if (u.Features.Count != VariantFeatures.UnitWidth)
+                    throw new InvalidDataException($"{p.Name}/{u.Source}: {u.Features.Count} features, expected {VariantFeatures.UnitWidth}");
                 if (!u.Features.All(float.IsFinite))
                     throw new InvalidDataException($"{p.Name}/{u.Source}: a feature is not a finite number");
                 // Profile shares when the program has a profile (units that never ran weigh nothing), else code size.
@@ -79,8 +81,8 @@ public sealed class VariantCorpus
                 int[] candidates = [.. Enumerable.Range(0, n).Where(j => double.IsFinite(log[j]) && (profiled || !Variants[j].NeedsProfile))];
                 var cycles = new double[n];
                 for (int j = 0; j < n; j++)
-                    cycles[j] = u.EstimatedCycles is { } c && c.TryGetValue(Variants[j].Name, out double v) ? v : double.NaN;
-                units.Add(new VariantUnit(u.Source, u.Features, weight, candidates, cycles));
+                    cycles[j] = u.EstimatedCycles.TryGetValue(Variants[j].Name, out double v) ? v : double.NaN;
+                units.Add(new VariantUnit(u.Source, [.. u.Features], weight, candidates, cycles));
             }
             programs.Add(new VariantProgram(id, p.Name, units, log, low, high, p.Mixed ?? []));
         }

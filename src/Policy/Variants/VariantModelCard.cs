@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CompilerLLM.Lab.Variants;
 using CompilerLLM.Variants;
 
 namespace CompilerLLM.Training.Variants;
@@ -8,6 +9,9 @@ namespace CompilerLLM.Training.Variants;
 /// <summary>The model card written beside the shipped <c>variants.onnx</c>: data, protocol, results, ablation, limits.</summary>
 public static class VariantModelCard
 {
+    // The machine and protocol records on one line each, as the dataset names their fields.
+    private static readonly JsonSerializerOptions s_oneLine = new(VariantDataset.Json) { WriteIndented = false };
+
     public static string Write(VariantCorpus corpus, string datasetPath, string datasetSha, string command, string protocol, string modelSha,
         VariantTrainingOptions options, VariantModel model, IReadOnlyList<MethodScore> scores, string? ablation, string correlation,
         IReadOnlyList<VariantCurvePoint> curve, double maxDifference, int rows, TimeSpan elapsed)
@@ -23,11 +27,11 @@ public static class VariantModelCard
         sb.Append(CultureInfo.InvariantCulture, $"| variants never measured | {(model.Trained.All(t => t) ? "none" : string.Join(", ", VariantFeatures.Variants.Where((_, j) => !model.Trained[j]).Select(v => v.Name)))}: their rows score {VariantModel.UnknownVariantPenalty} (a linear term on the one-hot added to the network's output), so the engine never chooses them |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| made by | `bash scripts/train-variants.sh` → `{command}` ({elapsed.TotalMinutes:F1} min on this 2-core machine) |\n\n");
         sb.Append("## Data\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"`{datasetPath}` (sha256 `{datasetSha}`, schema `{d.SchemaName}`): {programs.Count} programs, {programs.Sum(p => p.Units.Count)} units, base flags `{d.BaseFlags}`. ");
+        sb.Append(CultureInfo.InvariantCulture, $"`{datasetPath}` (sha256 `{datasetSha}`, schema `{d.Schema}`): {programs.Count} programs, {programs.Sum(p => p.Units.Count)} units, base flags `{d.BaseFlags}`. ");
         sb.Append(CultureInfo.InvariantCulture, $"{programs.Count(p => double.IsFinite(p.LogRatio[VariantCorpus.IndexOf("pgo")]))} programs have a profile (pgo variants measured). ");
         if (d.AaNoise is { } noise) sb.Append(CultureInfo.InvariantCulture, $"A/A noise of the log ratio: median {noise.MedianAbsLogRatio:0.000}, p90 {noise.P90AbsLogRatio:0.000}. ");
-        if (d.Protocol is { } p) sb.Append("Protocol: `").Append(JsonSerializer.Serialize(p)).Append("`. ");
-        if (d.Machine is { } m) sb.Append("Machine: `").Append(JsonSerializer.Serialize(m)).Append("`.");
+        sb.Append("Protocol: `").Append(JsonSerializer.Serialize(d.Protocol, s_oneLine)).Append("`. ");
+        sb.Append("Machine: `").Append(JsonSerializer.Serialize(d.Machine, s_oneLine)).Append("`.");
         sb.Append("\n\nPrograms: ").Append(string.Join(", ", programs.Select(x => x.Name))).Append(".\n\n");
         sb.Append("## Training\n\n");
         sb.Append("Group policy optimization (GMPO): a categorical policy per unit over its candidates (softmax of the row scores); per program G rollouts ");

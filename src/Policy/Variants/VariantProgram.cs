@@ -1,3 +1,4 @@
+using CompilerLLM.Lab.Variants;
 using CompilerLLM.Variants;
 
 namespace CompilerLLM.Training.Variants;

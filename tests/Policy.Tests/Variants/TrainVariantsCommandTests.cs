@@ -19,7 +19,7 @@ public sealed class TrainVariantsCommandTests : IDisposable
     {
         string dataset = _temp.File("dataset.json");
         // Unflagged here only so that --model is exercised; it goes to a temporary folder, never to the repository.
-        File.WriteAllText(dataset, (SyntheticVariantDataset.Create(6, 4, seed: 2) with { Synthetic = false }).ToJson());
+        (SyntheticVariantDataset.Create(6, 4, seed: 2) with { Synthetic = false }).Write(dataset);
         string output = _temp.File("out"), model = _temp.File(Path.Combine("shipped", "variants.onnx"));
         Assert.Equal(0, Run("train-variants", "--dataset", dataset, "--out", output, "--folds", "3", "--steps", "5", "--ablation-seeds", "2", "--model", model));
 
@@ -43,7 +43,7 @@ public sealed class TrainVariantsCommandTests : IDisposable
     public void RefusesToShipAModelTrainedOnSyntheticData()
     {
         string dataset = _temp.File("synthetic.json");
-        File.WriteAllText(dataset, SyntheticVariantDataset.Create(4, 3, seed: 2).ToJson());
+        SyntheticVariantDataset.Create(4, 3, seed: 2).Write(dataset);
         string model = _temp.File("variants.onnx");
         Assert.Equal(1, Run("train-variants", "--dataset", dataset, "--out", _temp.File("o"), "--steps", "2", "--ablation-seeds", "0", "--model", model));
         Assert.False(File.Exists(model));

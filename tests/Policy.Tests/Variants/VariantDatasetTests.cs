@@ -1,10 +1,17 @@
+using CompilerLLM.Lab.Variants;
+using CompilerLLM.Toolchain;
 using CompilerLLM.Training.Variants;
 
 namespace CompilerLLM.Training.Tests.Variants;
 
-/// <summary>Reading the lab's dataset: the contract's JSON, the proxy reward, the schema checks.</summary>
-public sealed class VariantDatasetTests
+/// <summary>Reading the lab's dataset: the contract's JSON, the proxy reward, the schema checks, Load's errors.</summary>
+public sealed class VariantDatasetTests : IDisposable
 {
+    private readonly TempDirectory _temp = new("compilerllm-variant-dataset-");
+
+    public void Dispose() => _temp.Dispose();
+
+    // Shaped as the lab writes it: every field present, the optional ones (aa, verdict, failed, …) left out.
     private const string Json = """
         {
           "schema": "compilerllm.variant-dataset/1",
@@ -13,18 +20,19 @@ public sealed class VariantDatasetTests
           "variants": ["base","unroll","pgo","pgo-unroll","novec","vect-cheap","align32","ipa-pta"],
           "baseFlags": "-O3",
           "machine": { "cores": 2, "loadAverageStart": 1.2, "loadAverageEnd": 1.5, "date": "2026-12-07" },
-          "aaNoise": { "medianAbsLogRatio": 0.011, "p90AbsLogRatio": 0.03 },
+          "protocol": { "rounds": 7, "layoutRandomization": ["environment", "link-order"], "statistic": "median", "noiseMargin": 0.02, "estimateWeights": "static" },
+          "aaNoise": { "medianAbsLogRatio": 0.011, "p90AbsLogRatio": 0.03, "programs": 1 },
           "programs": [
             { "name": "p", "package": "pkg",
               "units": [
                 { "source": "a.c", "features": [ZEROS], "profileShare": 0, "instructions": 300,
                   "estimatedCycles": { "base": 100, "unroll": 90, "novec": 120 } },
-                { "source": "b.c", "features": [ZEROS], "profileShare": 0, "instructions": 100 } ],
+                { "source": "b.c", "features": [ZEROS], "profileShare": 0, "instructions": 100, "estimatedCycles": {} } ],
               "variants": {
-                "base": { "ratio": 1, "low": 1, "high": 1, "textBytes": 10, "outputOk": true },
+                "base": { "ratio": 1, "low": 1, "high": 1, "logRatios": [0, 0], "textBytes": 10, "outputOk": true },
                 "unroll": { "ratio": 1.10, "low": 1.05, "high": 1.15, "logRatios": [0.1, 0.09], "textBytes": 12, "outputOk": true },
-                "novec": { "ratio": 0.90, "low": 0.85, "high": 0.95, "textBytes": 12, "outputOk": true },
-                "align32": { "ratio": 1.50, "low": 1.4, "high": 1.6, "textBytes": 12, "outputOk": false } },
+                "novec": { "ratio": 0.90, "low": 0.85, "high": 0.95, "logRatios": [-0.1, -0.11], "textBytes": 12, "outputOk": true },
+                "align32": { "ratio": 1.50, "low": 1.4, "high": 1.6, "logRatios": [0.4, 0.41], "textBytes": 12, "outputOk": false } },
               "mixed": [ { "assignment": { "a.c": "unroll" }, "ratio": 1.07, "low": 1.0, "high": 1.1 } ] } ]
         }
         """;
@@ -36,7 +44,7 @@ public sealed class VariantDatasetTests
     [Fact]
     public void TheContractsJsonReadsIntoTheProxyReward()
     {
-        var program = VariantCorpus.From(VariantDataset.Parse(Dataset())).Programs.Single();
+        var program = VariantCorpus.From(Load(Dataset())).Programs.Single();
         int unroll = VariantCorpus.IndexOf("unroll"), novec = VariantCorpus.IndexOf("novec");
         // No profile: weights by instructions (3/4, 1/4); a variant whose output was wrong is no candidate; no pgo without a profile.
         Assert.Equal([0.75, 0.25], program.Units.Select(u => u.Weight));
@@ -71,8 +79,28 @@ public sealed class VariantDatasetTests
     [Fact]
     public void ADatasetForAnotherFeatureSchemaIsRefused()
     {
-        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(VariantDataset.Parse(Dataset().Replace("\"featureVersion\": 1", "\"featureVersion\": 2"))));
-        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(VariantDataset.Parse(Dataset().Replace("unit.loop.depth.max", "unit.loop.depth"))));
+        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(Load(Dataset().Replace("\"featureVersion\": 1", "\"featureVersion\": 2"))));
+        Assert.Throws<InvalidDataException>(() => VariantCorpus.From(Load(Dataset().Replace("unit.loop.depth.max", "unit.loop.depth"))));
+    }
+
+    [Fact]
+    public void LoadNamesTheFileAndWhyItCannotBeRead()
+    {
+        string missing = _temp.File("missing.json");
+        Assert.StartsWith($"{missing}: ", Assert.Throws<InvalidDataException>(() => VariantDataset.Load(missing)).Message);
+        foreach (var (json, why) in new[]
+        {
+            ("{ \"schema\": ", "end of the JSON payload"),
+            (Dataset().Replace("compilerllm.variant-dataset/1", "compilerllm.variant-dataset/2"), "schema 'compilerllm.variant-dataset/2'"),
+            (Dataset().Replace("\"baseFlags\": \"-O3\",", ""), "baseFlags"),
+            (Dataset().Replace(", \"estimatedCycles\": {}", ""), "estimatedCycles"),
+        })
+        {
+            string path = Write(json);
+            string message = Assert.Throws<InvalidDataException>(() => VariantDataset.Load(path)).Message;
+            Assert.StartsWith($"{path}: ", message);
+            Assert.True(message.Contains(why, StringComparison.Ordinal), message);
+        }
     }
 
     [Fact]
@@ -87,11 +115,26 @@ public sealed class VariantDatasetTests
     public void TheSyntheticDatasetRoundTripsThroughJsonAndSaysItIsSynthetic()
     {
         var dataset = SyntheticVariantDataset.Create(3, 2, seed: 1);
-        var back = VariantDataset.Parse(dataset.ToJson());
+        string path = _temp.File("synthetic.json");
+        dataset.Write(path);
+        Assert.Contains("\"synthetic\": true", File.ReadAllText(path));
+        var back = VariantDataset.Load(path);
         Assert.True(back.Synthetic);
+        // A measured dataset never carries the flag.
+        (dataset with { Synthetic = false }).Write(path);
+        Assert.DoesNotContain("\"synthetic\":", File.ReadAllText(path));
         Assert.Equal(dataset.Programs.Select(p => p.Units.Count), back.Programs.Select(p => p.Units.Count));
         string json = AssignmentsFile.Write(VariantCorpus.From(back).Programs, [("unroll-everywhere", VariantMethods.Everywhere(VariantCorpus.From(back).Programs, 1))]);
         Assert.Contains("\"src/p0/u0.c\": \"unroll\"", json);
         Assert.Contains(AssignmentsFile.Schema, json);
+    }
+
+    private VariantDataset Load(string json) => VariantDataset.Load(Write(json));
+
+    private string Write(string json)
+    {
+        string path = _temp.File($"dataset{Directory.GetFiles(_temp.Path).Length}.json");
+        File.WriteAllText(path, json);
+        return path;
     }
 }

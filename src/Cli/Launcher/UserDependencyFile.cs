@@ -37,7 +37,11 @@ internal sealed class UserDependencyFile(Gcc gcc, string cwd, CompileInvocation 
                 return true;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException or EncoderFallbackException) { }
+        catch (Exception)
+        {
+            // Whatever went wrong on the way (a file gone, a name no path can hold, the probe), GCC's preprocessor
+            // still writes the exact file: nothing here may cost the user their dependency file or the build.
+        }
         return Preprocess(userFile, out text);
     }
 

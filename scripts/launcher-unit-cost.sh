@@ -23,8 +23,7 @@ work=$root/.cache/unit-cost
 rm -rf "$work" && mkdir -p "$work"
 command -v perf >/dev/null || { echo "launcher-unit-cost: needs perf (apt-get install linux-perf)" >&2; exit 1; }
 
-export COMPILERLLM_SERVER_DIR="$work/server" COMPILERLLM_LOG_FILE="$work/launcher.log"
-mkdir -m 700 -p "$COMPILERLLM_SERVER_DIR"
+export COMPILERLLM_LOG_FILE="$work/launcher.log"
 cd "$(dirname "$source_file")"
 src=$(basename "$source_file")
 
@@ -35,11 +34,13 @@ launchers=("main=$launcher")
 modes=(plain)
 for entry in "${launchers[@]}"; do
   name=${entry%%=*} path=${entry#*=}
+  # A server per launcher: a server exits when a launcher of another engine connects to it.
+  mkdir -m 700 -p "$work/server-$name"
   # Warm-up: the compiler probe and the `as` plan remembered (seed, copied into every cold cache), the server started,
   # the warm cache filled (a second run stores the shortcut of a unit first found by its assembly).
-  COMPILERLLM_CACHE_DIR="$work/seed-$name" "$path" gcc "${flags[@]}" -c "$src" -o "$work/seed-$name.o" 2>/dev/null
+  COMPILERLLM_SERVER_DIR="$work/server-$name" COMPILERLLM_CACHE_DIR="$work/seed-$name" "$path" gcc "${flags[@]}" -c "$src" -o "$work/seed-$name.o" 2>/dev/null
   rm -rf "$work/seed-$name"/[0-9a-f]
-  for _ in 1 2; do COMPILERLLM_CACHE_DIR="$work/warm-$name" "$path" gcc "${flags[@]}" -c "$src" -o "$work/warm-$name.o"; done
+  for _ in 1 2; do COMPILERLLM_SERVER_DIR="$work/server-$name" COMPILERLLM_CACHE_DIR="$work/warm-$name" "$path" gcc "${flags[@]}" -c "$src" -o "$work/warm-$name.o"; done
   modes+=("cold-$name" "warm-$name")
 done
 
@@ -53,15 +54,17 @@ for ((round = 1; round <= rounds; round++)); do
       cold-*)
         name=${mode#cold-} path=$(printf '%s\n' "${launchers[@]}" | sed -n "s/^$name=//p")
         rm -rf "$work/cold-$name" && mkdir -p "$work/cold-$name" && cp -r "$work/seed-$name/compilers" "$work/cold-$name/"
-        ms=$(COMPILERLLM_CACHE_DIR="$work/cold-$name" cpu_ms "$path" gcc "${flags[@]}" -c "$src" -o "$work/cold-$name.o") ;;
+        ms=$(COMPILERLLM_SERVER_DIR="$work/server-$name" COMPILERLLM_CACHE_DIR="$work/cold-$name" cpu_ms "$path" gcc "${flags[@]}" -c "$src" -o "$work/cold-$name.o") ;;
       warm-*)
         name=${mode#warm-} path=$(printf '%s\n' "${launchers[@]}" | sed -n "s/^$name=//p")
-        ms=$(COMPILERLLM_CACHE_DIR="$work/warm-$name" cpu_ms "$path" gcc "${flags[@]}" -c "$src" -o "$work/warm-$name.o") ;;
+        ms=$(COMPILERLLM_SERVER_DIR="$work/server-$name" COMPILERLLM_CACHE_DIR="$work/warm-$name" cpu_ms "$path" gcc "${flags[@]}" -c "$src" -o "$work/warm-$name.o") ;;
     esac
     echo "$round $mode $ms" >> "$work/samples"
   done
 done
-for entry in "${launchers[@]}"; do "${entry#*=}" --stop-server >/dev/null 2>&1 || true; done
+for entry in "${launchers[@]}"; do
+  COMPILERLLM_SERVER_DIR="$work/server-${entry%%=*}" "${entry#*=}" --stop-server >/dev/null 2>&1 || true
+done
 
 python3 - "$work/samples" "$src ${flags[*]}" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import sys, statistics as st

@@ -51,7 +51,7 @@ lz4    | lz4      | make      |                                                 
 xxhash | xxhash   | make      |                                                                               | check;test-xxhsum-c;namespaceTest;c90test;test-tools
 '
 # Packages the builds need beyond gcc/make (Debian names), and the fault-injection target: project and function.
-build_packages=(cmake autoconf automake libtool libonig-dev python3)
+build_packages=(cmake autoconf automake libtool libonig-dev python3 texinfo)
 fault_project=lz4
 fault_function=LZ4_decompress_safe
 

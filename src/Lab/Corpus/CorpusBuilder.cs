@@ -31,7 +31,7 @@ public sealed class CorpusBuilder
         string path = Path.Combine(CacheDirectory, "csmith", $"csmith-{seed}.c");
         if (File.Exists(path)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + $".{Environment.ProcessId}.tmp";
+        string temp = Outputs.TempFor(path); // unique per call: threads of one process (tests) make the same file at once
         var result = Run("csmith", ["--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", temp]);
         if (!result.Succeeded) throw new CorpusException($"csmith --seed {seed} failed: {result.StandardError.Trim()}");
         File.Move(temp, path, overwrite: true);
@@ -45,7 +45,7 @@ public sealed class CorpusBuilder
         string path = Path.Combine(CacheDirectory, "asm", flags.Name, name + ".s");
         if (File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(cSource)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + $".{Environment.ProcessId}.tmp";
+        string temp = Outputs.TempFor(path);
         ProcessResult result;
         try
         {

@@ -128,8 +128,9 @@ public sealed class ContentCache
             }
             string checksum = Sha(manifest.ToString());
             manifest.Append("end ").Append(checksum).Append('\n');
-            File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToString());
-            entryBytes += Encoding.UTF8.GetByteCount(manifest.ToString());
+            byte[] manifestBytes = Encoding.UTF8.GetBytes(manifest.ToString());
+            File.WriteAllBytes(Path.Combine(temp, ManifestName), manifestBytes);
+            entryBytes += manifestBytes.Length;
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
             try
             {

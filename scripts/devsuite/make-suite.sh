@@ -7,6 +7,7 @@
 #
 # Environment: DEVSUITE_DIR (suite folder, default <repo>/.cache/devsuite), DEVSUITE_JOBS (make -j,
 # default 2), DEVSUITE_NO_APT=1 (skip every apt-get call; everything must already be there).
+# Then training-inputs.sh makes each program's training input (the profile's, other than the timed one).
 # Idempotent: a package already fetched/built is not fetched/built again (stamps keyed by the
 # recipe's build text), a program whose recipe, build and workload did not change is skipped.
 # One failing program is reported and the others go on; the summary names every failure.
@@ -200,6 +201,10 @@ for n in "${names[@]}"; do
   fi
 done
 "$PY" "$TOOL" index "$SUITE" >/dev/null 2>&1 || true
+# the profile's training inputs (another input than the timed one; training-inputs.sh)
+if [ ${#ok[@]} -gt 0 ] && [ "${DEVSUITE_BUILD_ONLY:-0}" != 1 ]; then
+  bash "$HERE/training-inputs.sh" "${ok[@]}" || failed+=("training inputs: see the lines above")
+fi
 el=$(( $(date +%s) - T0 ))
 echo
 echo "devsuite: suite at $SUITE"

@@ -138,6 +138,10 @@ internal static class TrainVariantsCommand
         scores.Add(VariantEvaluation.Score(mainName, programs, zeroShot));
         var profileFree = programs.Select(p => p.WithoutProfile()).ToList();
         scores.Add(VariantEvaluation.Score("zero-shot policy, build without a profile (profile features cleared, no pgo candidates)", profileFree, withoutProfile[0]));
+        double margin = corpus.Dataset.Protocol.NoiseMargin;
+        var tune = VariantMethods.Tune(programs, margin);
+        scores.Add(VariantEvaluation.Score(
+            $"tune (per program the best measured variant whose interval clears {margin.ToString("P0", CultureInfo.InvariantCulture)}, else base)", programs, tune));
         scores.Add(VariantEvaluation.Score("oracle (best measured variant per program, uniform)", programs, VariantMethods.Oracle(programs)));
 
         var ablationRows = new List<(string Name, double[] Geomeans, double[] Slower)>();
@@ -154,6 +158,7 @@ internal static class TrainVariantsCommand
             ("zero-shot", zeroShot), ("zero-shot-no-profile", withoutProfile[0]), ("cost-model", costModel),
             ("unroll-everywhere", VariantMethods.Everywhere(programs, VariantCorpus.IndexOf("unroll"))),
             ("pgo-everywhere", VariantMethods.Everywhere(programs, VariantCorpus.IndexOf("pgo"))),
+            ("tune", tune), ("oracle", VariantMethods.Oracle(programs)),
         };
         if (s.AblationSeeds > 0)
             foreach (var a in ablation.Skip(1)) methods.Add((a.Method, Cv(a.CrossGroup, a.Surprise, s.Seed)));

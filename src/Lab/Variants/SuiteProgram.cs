@@ -86,7 +86,31 @@ public sealed record SuiteProgram(
             ProgramName = Path.GetFileName(link.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.String ? output.GetString()! : name),
             BaselineCpuSeconds = root.TryGetProperty("baseline", out var b) && b.ValueKind == JsonValueKind.Object
                 && b.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.PositiveInfinity,
+            Training = TrainingInput.Read(dir),
         };
+    }
+
+    /// <summary>
+    /// The input the profile is trained on (<c>training.json</c>, scripts/devsuite/training-inputs.sh); null when the
+    /// suite has none for the program, and then the profile trains on the timed input.
+    /// </summary>
+    public TrainingInput? Training { get; init; }
+
+    /// <summary>True when the profile's training input differs from the timed one.</summary>
+    public bool TrainsOnDistinctInput => Training is { Distinct: true };
+
+    /// <summary>
+    /// This program with its workload run on the training input: the same command in the training folder, standard
+    /// input taken from that folder's copy when it came from the workload folder.
+    /// </summary>
+    public SuiteProgram ForTraining()
+    {
+        if (Training is not { Distinct: true } t) return this;
+        string? stdin = StandardInput;
+        string prefix = WorkloadDirectory.TrimEnd('/') + "/";
+        if (stdin is not null && stdin.StartsWith(prefix, StringComparison.Ordinal))
+            stdin = Path.Combine(t.Directory, stdin[prefix.Length..]);
+        return this with { WorkloadDirectory = t.Directory, StandardInput = stdin };
     }
 
     /// <summary>The program's file name as the build made it (the link's output): some programs act on their name.</summary>
@@ -103,4 +127,36 @@ public sealed record SuiteProgram(
         for (int i = 0; i < LinkArguments.Count; i++) if (objects.Contains(LinkArguments[i])) positions.Add(i);
         return positions;
     }
+}
+
+/// <summary>
+/// A program's training input (<c>SUITE/NAME/training.json</c>): the folder its workload runs in for the profile, whether
+/// that input differs from the timed one, and the command that generated it (part of the profile's identity).
+/// </summary>
+public sealed record TrainingInput(string Directory, bool Distinct, string Workload)
+{
+    public const string FileName = "training.json";
+
+    /// <summary>The program folder's training input, or null when it has none (or the file is unreadable).</summary>
+    public static TrainingInput? Read(string programDirectory)
+    {
+        string path = Path.Combine(programDirectory, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            string dir = Path.GetFullPath(Path.Combine(programDirectory, root.GetProperty("directory").GetString()!));
+            bool distinct = root.GetProperty("distinct").GetBoolean() && System.IO.Directory.Exists(dir);
+            return new TrainingInput(dir, distinct, root.TryGetProperty("workload", out var w) ? w.GetString() ?? "" : "");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the profile was trained on, as a stamp's text: a profile made from another input is made again.</summary>
+    public static string Identity(TrainingInput? training) =>
+        training is { Distinct: true } t ? "training input: " + t.Workload : "the timed input";
 }

@@ -95,13 +95,16 @@ public sealed class VariantCompiler(ToolchainOptions toolchain, string cacheDire
 
     /// <summary>
     /// The program's profile: every unit compiled with <c>-fprofile-generate=DIR -fprofile-update=single</c> to its
-    /// <see cref="ProfileSet.InstrumentedObjectOf"/>, linked with <c>-fprofile-generate</c>, the workload run once. Kept
-    /// (with a stamp) so a rerun reuses it. Returns the profile or why there is none.
+    /// <see cref="ProfileSet.InstrumentedObjectOf"/>, linked with <c>-fprofile-generate</c>, <paramref name="runWorkload"/>
+    /// run once (the lab passes the program's training input, <see cref="SuiteProgram.ForTraining"/>). Kept with a stamp
+    /// naming that input (<see cref="TrainingInput.Identity"/>), so a rerun reuses it and a profile of another input is
+    /// made again. Returns the profile or why there is none.
     /// </summary>
     public (ProfileSet? Profile, string? Failure) Profile(SuiteProgram program, string work, Func<string, ProgramOutcome> runWorkload)
     {
         string dir = Path.Combine(work, "profile-data"), stamp = Path.Combine(dir, "complete");
-        if (File.Exists(stamp)) return (new ProfileSet(dir), null);
+        string identity = TrainingInput.Identity(program.Training);
+        if (File.Exists(stamp) && File.ReadAllText(stamp) == identity) return (new ProfileSet(dir), null);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
         string[] generate = [$"-fprofile-generate={Path.GetFullPath(dir)}", "-fprofile-update=single"];
@@ -122,7 +125,7 @@ public sealed class VariantCompiler(ToolchainOptions toolchain, string cacheDire
         if (!link.Succeeded) return (null, "the instrumented link failed: " + UnitBuilder.FirstErrorLine(link.StandardError));
         var run = runWorkload(exe);
         if (run.TimedOut || run.ExitCode != program.ExpectedExitCode) return (null, $"the instrumented workload failed (exit {run.ExitCode})");
-        File.WriteAllText(stamp, "");
+        File.WriteAllText(stamp, identity);
         return (new ProfileSet(dir), null);
     }
 

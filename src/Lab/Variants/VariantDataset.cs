@@ -105,6 +105,13 @@ public sealed record ProgramRecord(
 
     /// <summary>Variants that could not be built, run or checked, with the reason (they have no entry in <see cref="Variants"/>).</summary>
     public IReadOnlyDictionary<string, string>? Failed { get; init; }
+
+    /// <summary>
+    /// What the profile variants' profile was trained on: <c>training</c> (an input other than the timed one, as a
+    /// project's own training run would be) or <c>timed</c> (the timed input itself: its pgo ratios are an upper bound);
+    /// absent when no profile variant was measured (and in datasets written before the field existed).
+    /// </summary>
+    public string? ProfileInput { get; init; }
 }
 
 /// <summary>One unit: its name (the source relative to the package tree), features, profile share, size and static estimates.</summary>

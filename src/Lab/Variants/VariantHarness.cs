@@ -134,7 +134,10 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
             if (i < added.Units.Count) foreach (var (name, c) in added.Units[i].EstimatedCycles) estimates.TryAdd(name, c);
             return u with { EstimatedCycles = estimates };
         }).ToList();
-        return earlier with { Units = units, Variants = variants, Failed = failed.Count == 0 ? null : failed };
+        return earlier with
+        {
+            Units = units, Variants = variants, Failed = failed.Count == 0 ? null : failed, ProfileInput = earlier.ProfileInput ?? added.ProfileInput,
+        };
     }
 
     /// <summary>One program's record, or null when base itself cannot be built or checked.</summary>
@@ -153,7 +156,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         ProfileSet? profile = null;
         if (variantsToMeasure.Any(v => v.NeedsProfile))
         {
-            (profile, string? why) = _compiler.Profile(program, work, exe => RunWorkload(program, exe));
+            (profile, string? why) = _compiler.Profile(program, work, exe => RunWorkload(program.ForTraining(), exe));
             if (why is not null) log($"  {program.Name}: no profile: {why}");
         }
         var builds = new List<(CompileVariant Variant, CompiledUnit[] Units)> { (VariantTable.Base, baseUnits) };
@@ -191,6 +194,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
             BaseSeconds = outcome[VariantTable.Base.Name].MedianSeconds,
             LoadAverage = [outcome.LoadAverageStart, outcome.LoadAverageEnd],
             Failed = failed.Count == 0 ? null : failed,
+            ProfileInput = profile is null ? null : program.TrainsOnDistinctInput ? "training" : "timed",
         };
     }
 
@@ -231,7 +235,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         ProfileSet? profile = null;
         if (needed.Any(n => VariantTable.Find(n)?.NeedsProfile == true))
         {
-            (profile, string? why) = _compiler.Profile(program, work, exe => RunWorkload(program, exe));
+            (profile, string? why) = _compiler.Profile(program, work, exe => RunWorkload(program.ForTraining(), exe));
             if (why is not null) log($"  {program.Name}: no profile: {why}");
         }
         var compiled = new Dictionary<string, CompiledUnit[]>(StringComparer.Ordinal);
@@ -247,10 +251,20 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         var timed = new List<TimedBuild> { new RelinkedBuild(VariantTable.Base.Name, LinkOf(program, compiled[VariantTable.Base.Name])) };
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Methods that give the same build (every unit on the same variant, e.g. pgo everywhere and the oracle's pgo) are
+        // the same program: timed once, the measurement reported for each.
+        var timedFor = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sameAs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (method, assignment) in methods)
         {
-            var units = program.Units.Select((u, i) =>
-                compiled.TryGetValue(assignment.TryGetValue(u.Origin, out string? v) ? v : VariantTable.Base.Name, out var c) ? c[i] : compiled[VariantTable.Base.Name][i]).ToArray();
+            string[] chosen = [.. program.Units.Select(u => assignment.TryGetValue(u.Origin, out string? v) && compiled.ContainsKey(v) ? v : VariantTable.Base.Name)];
+            if (timedFor.TryGetValue(string.Join('\0', chosen), out string? first))
+            {
+                sameAs[method] = first;
+                continue;
+            }
+            timedFor[string.Join('\0', chosen)] = method;
+            var units = program.Units.Select((u, i) => compiled[chosen[i]][i]).ToArray();
             if (Check(program, work, "method-" + method, units) is { } wrong)
             {
                 failed[method] = wrong;
@@ -261,6 +275,12 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         }
         var outcome = new InterleavedTiming(new Gcc(toolchain), options.Timing).Measure(timed, Workload(program), Path.Combine(work, "timing-methods"));
         foreach (var build in timed.Skip(1)) results[build.Name] = Measurement(outcome[build.Name], bytes[build.Name]);
+        foreach (var (method, first) in sameAs)
+        {
+            if (results.TryGetValue(first, out var m)) results[method] = m;
+            else if (failed.TryGetValue(first, out string? why)) failed[method] = why;
+        }
+        if (sameAs.Count > 0) log($"  {program.Name}: same build, timed once: " + string.Join(", ", sameAs.Select(x => $"{x.Key} = {x.Value}")));
         log($"  {program.Name}: " + string.Join("  ", results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value.Ratio:F3} [{r.Value.Low:F3},{r.Value.High:F3}]"))));
         return new AssignmentProgram(program.Name, results) { Failed = failed.Count == 0 ? null : failed };
     }

@@ -30,4 +30,19 @@ public static class VariantMethods
             if (double.IsFinite(p.LogRatio[j]) && p.LogRatio[j] > p.LogRatio[best]) best = j;
         return p.Uniform(best);
     })];
+
+    /// <summary>
+    /// Tune mode as it decides, at program level from the measurements: the best measured variant whose whole interval
+    /// lies above 1 + <paramref name="margin"/>, on every unit; base when none clears it. A measurement of the program
+    /// itself (as tune mode times the project's own benchmark), so not cross-validated; measured again independently by
+    /// the harness, its ratio carries no winner's curse.
+    /// </summary>
+    public static int[][] Tune(IReadOnlyList<VariantProgram> programs, double margin) => [.. programs.Select(p =>
+    {
+        double clear = Math.Log(1 + margin);
+        int best = 0;
+        for (int j = 1; j < p.LogRatio.Length; j++)
+            if (double.IsFinite(p.LogLow[j]) && p.LogLow[j] > clear && (best == 0 || p.LogRatio[j] > p.LogRatio[best])) best = j;
+        return p.Uniform(best);
+    })];
 }

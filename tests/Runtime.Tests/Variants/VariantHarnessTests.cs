@@ -103,13 +103,18 @@ public sealed class VariantHarnessTests : IDisposable
             { "schema": "compilerllm.variant-assignments/1",
               "methods": { "kernel-unrolled": { "demo": { "lib/kernel.c": "unroll" } },
                            "kernel-pgo": { "demo": { "lib/kernel.c": "pgo", "app/main.c": "unroll" } },
+                           "same-build": { "demo": { "lib/kernel.c": "unroll", "app/main.c": "base" } },
                            "other-program": { "absent": { "x.c": "unroll" } } } }
             """);
         var log = new List<string>();
         var results = Harness(log).MeasureAssignments(programs, AssignmentFile.Read(file), _temp.File("results.json"));
         var p = Assert.Single(results.Programs);
-        Assert.Equal(["kernel-pgo", "kernel-unrolled"], p.Methods.Keys.Order());
+        Assert.Equal(["kernel-pgo", "kernel-unrolled", "same-build"], p.Methods.Keys.Order());
         Assert.All(p.Methods.Values, m => Assert.Equal(3, m.LogRatios.Count));
+        // The same build under two names is one program: timed once, the same measurement for both.
+        Assert.Same(p.Methods["kernel-unrolled"], p.Methods["same-build"]);
+        Assert.NotEqual(p.Methods["kernel-unrolled"].LogRatios, p.Methods["kernel-pgo"].LogRatios);
+        Assert.Contains(log, l => l.Contains("same-build = kernel-unrolled", StringComparison.Ordinal));
         Assert.Equal(AssignmentResults.SchemaName, AssignmentResults.TryRead(_temp.File("results.json"))!.Schema);
     }
 

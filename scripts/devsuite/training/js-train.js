@@ -1,0 +1,28 @@
+// training input for mujs and duktape: the same kinds of work as js-work.js, other sizes and shapes
+function ack(m, n) { return m === 0 ? n + 1 : n === 0 ? ack(m - 1, 1) : ack(m - 1, ack(m, n - 1)); }
+var out = [];
+out.push("ack " + ack(2, 300));
+var a = [];
+for (var i = 0; i < 30000; i++) a.push("s" + ((i * 104729) % 30011));
+a.sort();
+out.push("sorted " + a[0] + " " + a[a.length - 1]);
+var m = {};
+for (var i = 0; i < 40000; i++) { var k = "key" + (i % 211); m[k] = (m[k] || "") .length > 50 ? "" : (m[k] || "") + "x"; }
+out.push("keys " + Object.keys(m).length);
+var text = [];
+for (var i = 0; i < 3000; i++) text.push("word" + (i % 97) + (i % 5 === 0 ? "ing" : "ed"));
+var joined = text.join(" ");
+var hits = (joined.match(/\bword[0-9]+ing\b/g) || []).length;
+out.push("regexp " + hits + " " + joined.replace(/ed\b/g, "ED").length);
+function Pt(x) { this.x = x; }
+Pt.prototype.scale = function (k) { return new Pt(this.x * k % 1009); };
+var p = new Pt(3);
+for (var i = 0; i < 80000; i++) p = p.scale(i % 7 + 1);
+out.push("pt " + p.x);
+var obj = { list: [] };
+for (var i = 0; i < 2000; i++) obj.list.push({ k: "v" + i, n: [i, i * 2] });
+out.push("json " + JSON.parse(JSON.stringify(obj)).list[1999].n[1]);
+var acc = 7;
+for (var i = 0; i < 300000; i++) acc = (acc * 13 + (i & 255)) % 65521;
+out.push("acc " + acc);
+print(out.join("\n"));

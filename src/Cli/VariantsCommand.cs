@@ -27,15 +27,45 @@ internal static class VariantsCommand
         var attempts = new Option<int>("--attempts") { Description = "Runs of a build per round before one that waited for the core is kept (its round then compares CPU times)", DefaultValueFactory = _ => 2 };
         var niceness = new Option<int>("--nice") { Description = "Niceness of the timed runs (e.g. -20 as root on a loaded machine: fewer preemptions of the measured program)", DefaultValueFactory = _ => 0 };
         var core = new Option<int?>("--core") { Description = "The core timed runs are pinned to (default: the last one)" };
+        var merge = new Option<string?>("--merge") { Description = "Measure nothing: write to --out the programs of these outputs of other runs (comma-separated datasets, or with --assignments their results), e.g. two runs at once on two cores" };
         var order = new Option<string>("--order") { Description = "name | fast-first (cheapest first, by source bytes and the manifest's baseline CPU seconds: more programs measured when time is short)", DefaultValueFactory = _ => "name" };
         var command = new Command("variants", "Measure each compile variant's speedup over -O3 on every program of the development suite and write the variant dataset")
         {
-            suite, programs, variants, rounds, output, copy, cache, assignments, noAa, stopAfter, margin, jobs, attempts, order, niceness, core,
+            suite, programs, variants, rounds, output, copy, cache, assignments, noAa, stopAfter, margin, jobs, attempts, order, niceness, core, merge,
         };
-        command.SetAction(parse => CliErrors.Guard(() => Run(parse.GetValue(suite)!, parse.GetValue(programs), parse.GetValue(variants), parse.GetValue(rounds),
+        command.SetAction(parse => CliErrors.Guard(() => parse.GetValue(merge) is { } parts
+            ? Merge(parts, parse.GetValue(assignments) is not null, parse.GetValue(output)!)
+            : Run(parse.GetValue(suite)!, parse.GetValue(programs), parse.GetValue(variants), parse.GetValue(rounds),
             parse.GetValue(output)!, parse.GetValue(copy), parse.GetValue(cache)!, parse.GetValue(assignments), parse.GetValue(noAa), parse.GetValue(stopAfter),
             parse.GetValue(margin), parse.GetValue(jobs), parse.GetValue(attempts), parse.GetValue(order)!, parse.GetValue(niceness), parse.GetValue(core))));
         return command;
+    }
+
+    /// <summary><c>--merge</c>: the programs of several runs' outputs in one, and its summary.</summary>
+    private static int Merge(string parts, bool assignments, string output)
+    {
+        string[] files = parts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (files.FirstOrDefault(f => !File.Exists(f)) is { } absent) return CliErrors.Fail($"--merge: {absent} does not exist");
+        try
+        {
+            if (assignments)
+            {
+                var results = AssignmentResults.Merge([.. files.Select(f => AssignmentResults.TryRead(f) ?? throw new InvalidDataException($"{f}: not assignment results"))]);
+                results.Write(output);
+                Console.Write(VariantSummary.Markdown(VariantSummary.Rows(results)));
+                Console.WriteLine($"variants: {results.Programs.Count} programs' assignment results in {output}");
+                return 0;
+            }
+            var dataset = VariantDataset.Merge([.. files.Select(VariantDataset.Load)]);
+            dataset.Write(output);
+            Console.Write(VariantSummary.Markdown(VariantSummary.Rows(dataset)));
+            Console.WriteLine($"variants: {dataset.Programs.Count} programs in {output}");
+            return 0;
+        }
+        catch (InvalidDataException e)
+        {
+            return CliErrors.Fail($"--merge: {e.Message}");
+        }
     }
 
     /// <summary>A rough cost of measuring a program: five compiles of its sources (~40 s per 100 kB on a loaded VM) and ~30 timed runs.</summary>
@@ -77,6 +107,7 @@ internal static class VariantsCommand
         if (assignmentsPath is not null)
         {
             var results = harness.MeasureAssignments(selected, AssignmentFile.Read(assignmentsPath), output);
+            if (results.Programs.Count > 0) Console.Write(VariantSummary.Markdown(VariantSummary.Rows(results)));
             Console.WriteLine($"variants: {results.Programs.Count} programs measured in {clock.Elapsed.TotalMinutes:F1} min → {output}");
             return 0;
         }

@@ -33,6 +33,17 @@ public sealed record AssignmentResults(string Schema, int Rounds, IReadOnlyList<
 
     public void Write(string path) => VariantDataset.WriteAtomically(path, JsonSerializer.Serialize(this, VariantDataset.Json) + "\n");
 
+    /// <summary>The programs of <paramref name="parts"/> (runs on disjoint programs) in one result; same rounds, no program twice.</summary>
+    public static AssignmentResults Merge(IReadOnlyList<AssignmentResults> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("nothing to merge", nameof(parts));
+        if (parts.Select(p => p.Rounds).Distinct().Count() > 1) throw new InvalidDataException("the results were measured with different numbers of rounds");
+        var programs = parts.SelectMany(p => p.Programs).ToList();
+        if (programs.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidDataException($"program '{twice.Key}' is in more than one result");
+        return new AssignmentResults(SchemaName, parts[0].Rounds, programs);
+    }
+
     public static AssignmentResults? TryRead(string path)
     {
         try

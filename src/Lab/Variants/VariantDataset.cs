@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CompilerLLM.Timing;
 
 namespace CompilerLLM.Lab.Variants;
 
@@ -70,6 +71,35 @@ public sealed record VariantDataset(
         return dataset;
     }
 
+    /// <summary>
+    /// One dataset of the programs of <paramref name="parts"/> (runs of the harness on disjoint programs, e.g. two at once
+    /// on two cores): they must agree on the feature schema, the base flags and the protocol; a program in two parts is
+    /// an error (which measurement to keep is a choice to make by hand). The A/A noise is computed again over all.
+    /// </summary>
+    public static VariantDataset Merge(IReadOnlyList<VariantDataset> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("nothing to merge", nameof(parts));
+        var first = parts[0];
+        foreach (var d in parts.Skip(1))
+        {
+            if (d.Schema != first.Schema || d.FeatureVersion != first.FeatureVersion || !d.UnitFeatureNames.SequenceEqual(first.UnitFeatureNames))
+                throw new InvalidDataException($"the datasets have different feature schemas ({first.Schema} v{first.FeatureVersion}, {d.Schema} v{d.FeatureVersion})");
+            if (d.BaseFlags != first.BaseFlags) throw new InvalidDataException($"the datasets have different base flags ('{first.BaseFlags}', '{d.BaseFlags}')");
+            if (d.Protocol.Rounds != first.Protocol.Rounds || d.Protocol.NoiseMargin != first.Protocol.NoiseMargin)
+                throw new InvalidDataException($"the datasets were measured with different protocols ({first.Protocol.Rounds} rounds, margin {first.Protocol.NoiseMargin}; {d.Protocol.Rounds}, {d.Protocol.NoiseMargin})");
+            if (d.Synthetic != first.Synthetic) throw new InvalidDataException("a synthetic dataset cannot be merged with a measured one");
+        }
+        var programs = parts.SelectMany(d => d.Programs).ToList();
+        if (programs.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidDataException($"program '{twice.Key}' is in more than one dataset");
+        var machine = first.Machine with { LoadAverageEnd = parts[^1].Machine.LoadAverageEnd };
+        return new VariantDataset(first.Schema, first.FeatureVersion, first.UnitFeatureNames,
+            [.. parts.SelectMany(d => d.Variants).Distinct(StringComparer.Ordinal)], first.BaseFlags, machine, first.Protocol, NoiseRecord.Of(programs), programs)
+        {
+            Synthetic = first.Synthetic,
+        };
+    }
+
     internal static void WriteAtomically(string path, string text)
     {
         string full = Path.GetFullPath(path);
@@ -87,7 +117,15 @@ public sealed record MachineRecord(int Cores, double LoadAverageStart, double Lo
 public sealed record ProtocolRecord(int Rounds, IReadOnlyList<string> LayoutRandomization, string Statistic, double NoiseMargin, string EstimateWeights);
 
 /// <summary>A/A noise over the programs: |log ratio| of a second copy of base against base, same protocol, same rounds.</summary>
-public sealed record NoiseRecord(double MedianAbsLogRatio, double P90AbsLogRatio, int Programs);
+public sealed record NoiseRecord(double MedianAbsLogRatio, double P90AbsLogRatio, int Programs)
+{
+    /// <summary>The A/A figure over the programs that have an A/A copy; null when none has.</summary>
+    public static NoiseRecord? Of(IEnumerable<ProgramRecord> programs)
+    {
+        var aa = programs.Where(r => r.Aa is not null).Select(r => Math.Abs(Math.Log(r.Aa!.Ratio))).Order().ToList();
+        return aa.Count == 0 ? null : new NoiseRecord(TimingStatistics.Median(aa), TimingStatistics.Percentile(aa, 0.9), aa.Count);
+    }
+}
 
 /// <summary>One program: its units, each variant's measurement, the A/A copy's, optional mixed assignments.</summary>
 public sealed record ProgramRecord(

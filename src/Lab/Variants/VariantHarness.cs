@@ -107,8 +107,7 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
 
     private VariantDataset Dataset(IReadOnlyList<ProgramRecord> records, double loadStart, string started)
     {
-        var aa = records.Where(r => r.Aa is not null).Select(r => Math.Abs(Math.Log(r.Aa!.Ratio))).Order().ToList();
-        var noise = aa.Count == 0 ? null : new NoiseRecord(TimingStatistics.Median(aa), TimingStatistics.Percentile(aa, 0.9), aa.Count);
+        var noise = NoiseRecord.Of(records);
         return new VariantDataset(VariantDataset.SchemaName, VariantFeatures.Version, VariantFeatures.UnitNames,
             [.. VariantFeatures.Variants.Select(v => v.Name)], string.Join(' ', options.BaseFlags),
             new MachineRecord(Environment.ProcessorCount, loadStart, InterleavedTiming.LoadAverage(), started),

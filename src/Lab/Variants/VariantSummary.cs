@@ -18,22 +18,35 @@ public static class VariantSummary
         foreach (string name in names.Append("A/A"))
         {
             var ms = dataset.Programs.Select(p => name == "A/A" ? p.Aa : p.Variants.GetValueOrDefault(name)).Where(m => m is not null).Select(m => m!).ToList();
-            if (ms.Count == 0) continue;
-            var logs = ms.Select(m => Math.Log(m.Ratio)).ToArray();
-            var random = new Random(seed);
-            var means = new double[resamples];
-            for (int r = 0; r < resamples; r++)
-            {
-                double sum = 0;
-                for (int i = 0; i < logs.Length; i++) sum += logs[random.Next(logs.Length)];
-                means[r] = sum / logs.Length;
-            }
-            Array.Sort(means);
-            rows.Add(new VariantSuiteRow(name, ms.Count, Math.Exp(logs.Average()), Math.Exp(TimingStatistics.Percentile(means, 0.025)),
-                Math.Exp(TimingStatistics.Percentile(means, 0.975)), ms.Count(m => m.Verdict == "faster"), ms.Count(m => m.Verdict == "slower"),
-                ms.Max(m => m.Ratio), ms.Min(m => m.Ratio)));
+            if (ms.Count > 0) rows.Add(Row(name, ms, resamples, seed));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The methods of <c>--assignments</c> results, each over the programs where it was measured (in the order the
+    /// methods first appear); base is the reference (1.0) of every program and gets no row.
+    /// </summary>
+    public static IReadOnlyList<VariantSuiteRow> Rows(AssignmentResults results, int resamples = 4000, int seed = 1) =>
+        [.. results.Programs.SelectMany(p => p.Methods.Keys).Distinct(StringComparer.Ordinal)
+            .Select(name => Row(name, [.. results.Programs.Select(p => p.Methods.GetValueOrDefault(name)).Where(m => m is not null).Select(m => m!)], resamples, seed))];
+
+    /// <summary>One row: the geomean of the programs' ratios with a percentile-bootstrap 95% interval over programs.</summary>
+    public static VariantSuiteRow Row(string name, IReadOnlyList<VariantMeasurement> ms, int resamples = 4000, int seed = 1)
+    {
+        var logs = ms.Select(m => Math.Log(m.Ratio)).ToArray();
+        var random = new Random(seed);
+        var means = new double[resamples];
+        for (int r = 0; r < resamples; r++)
+        {
+            double sum = 0;
+            for (int i = 0; i < logs.Length; i++) sum += logs[random.Next(logs.Length)];
+            means[r] = sum / logs.Length;
+        }
+        Array.Sort(means);
+        return new VariantSuiteRow(name, ms.Count, Math.Exp(logs.Average()), Math.Exp(TimingStatistics.Percentile(means, 0.025)),
+            Math.Exp(TimingStatistics.Percentile(means, 0.975)), ms.Count(m => m.Verdict == "faster"), ms.Count(m => m.Verdict == "slower"),
+            ms.Max(m => m.Ratio), ms.Min(m => m.Ratio));
     }
 
     /// <summary>The rows as a Markdown table.</summary>

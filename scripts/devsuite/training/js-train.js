@@ -1,7 +1,9 @@
 // training input for mujs and duktape: the same kinds of work as js-work.js, other sizes and shapes
-function ack(m, n) { return m === 0 ? n + 1 : n === 0 ? ack(m - 1, 1) : ack(m - 1, ack(m, n - 1)); }
+function tri(n) { return n === 0 ? 0 : n + tri(n - 1); }
 var out = [];
-out.push("ack " + ack(2, 300));
+var t = 0;
+for (var i = 0; i < 20000; i++) t += tri(i % 30);
+out.push("tri " + t);
 var a = [];
 for (var i = 0; i < 30000; i++) a.push("s" + ((i * 104729) % 30011));
 a.sort();

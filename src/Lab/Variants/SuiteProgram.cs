@@ -137,6 +137,9 @@ public sealed record TrainingInput(string Directory, bool Distinct, string Workl
 {
     public const string FileName = "training.json";
 
+    /// <summary>training-inputs.sh's stamp of the input (its command, generators, training scripts): empty when absent.</summary>
+    public string Stamp { get; init; } = "";
+
     /// <summary>The program folder's training input, or null when it has none (or the file is unreadable).</summary>
     public static TrainingInput? Read(string programDirectory)
     {
@@ -148,7 +151,11 @@ public sealed record TrainingInput(string Directory, bool Distinct, string Workl
             var root = doc.RootElement;
             string dir = Path.GetFullPath(Path.Combine(programDirectory, root.GetProperty("directory").GetString()!));
             bool distinct = root.GetProperty("distinct").GetBoolean() && System.IO.Directory.Exists(dir);
-            return new TrainingInput(dir, distinct, root.TryGetProperty("workload", out var w) ? w.GetString() ?? "" : "");
+            string stampFile = Path.Combine(programDirectory, ".training-hash");
+            return new TrainingInput(dir, distinct, root.TryGetProperty("workload", out var w) ? w.GetString() ?? "" : "")
+            {
+                Stamp = File.Exists(stampFile) ? File.ReadAllText(stampFile).Trim() : "",
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
         {
@@ -156,7 +163,10 @@ public sealed record TrainingInput(string Directory, bool Distinct, string Workl
         }
     }
 
-    /// <summary>What the profile was trained on, as a stamp's text: a profile made from another input is made again.</summary>
+    /// <summary>
+    /// What the profile was trained on, as a stamp's text: a profile made from another input is made again. The command
+    /// alone does not say it (an interpreter's training script can change under the same <c>cp</c>): the stamp does.
+    /// </summary>
     public static string Identity(TrainingInput? training) =>
-        training is { Distinct: true } t ? "training input: " + t.Workload : "the timed input";
+        training is { Distinct: true } t ? $"training input: {t.Workload}" + (t.Stamp.Length > 0 ? $" ({t.Stamp})" : "") : "the timed input";
 }

@@ -128,4 +128,16 @@ public sealed class TrainingInputTests : IDisposable
         var (again, _) = compiler.Profile(timedProgram, work, exe => throw new InvalidOperationException("must not run"));
         Assert.Equal(fromTimed.ProgramTotal, again!.ProgramTotal);
     }
+
+    [Fact]
+    public void TheSameCommandWithAnotherStampIsAnotherTrainingInput()
+    {
+        string folder = ProgramFolder(timed: 5, training: 3);
+        File.WriteAllText(Path.Combine(folder, ".training-hash"), "aaaa\n");
+        string first = TrainingInput.Identity(TrainingInput.Read(folder));
+        File.WriteAllText(Path.Combine(folder, ".training-hash"), "bbbb\n"); // e.g. the training script changed, its `cp` did not
+        string second = TrainingInput.Identity(TrainingInput.Read(folder));
+        Assert.NotEqual(first, second);
+        Assert.Contains("echo 3 > n.txt", first, StringComparison.Ordinal);
+    }
 }

@@ -137,7 +137,10 @@ internal static class TrainVariantsCommand
         string mainName = $"zero-shot policy ({protocol}; CG-MN {On(s.CrossGroup)}, surprise {On(s.Surprise)}, KL {s.Kl.ToString(CultureInfo.InvariantCulture)}, seed {s.Seed})";
         scores.Add(VariantEvaluation.Score(mainName, programs, zeroShot));
         var profileFree = programs.Select(p => p.WithoutProfile()).ToList();
-        scores.Add(VariantEvaluation.Score("zero-shot policy, build without a profile (profile features cleared, no pgo candidates)", profileFree, withoutProfile[0]));
+        var noProfileScore = VariantEvaluation.Score("zero-shot policy, build without a profile (profile features cleared, no pgo candidates)", profileFree, withoutProfile[0]);
+        scores.Add(noProfileScore);
+        // Without a profile the model is to choose only when its cross-validated choices there are a gain; else such units keep the user's flags.
+        bool requiresProfile = VariantMethods.RequiresProfile(noProfileScore);
         double margin = corpus.Dataset.Protocol.NoiseMargin;
         var tune = VariantMethods.Tune(programs, margin);
         scores.Add(VariantEvaluation.Score(
@@ -170,7 +173,11 @@ internal static class TrainVariantsCommand
         // The model trained on every program: exported, loaded back through the engine's VariantPolicy, compared.
         var curve = new List<VariantCurvePoint>();
         var final = VariantTrainer.Train(programs, Options(s, s.CrossGroup, s.Surprise, s.Seed), curve);
-        byte[] onnx = final.ToOnnx(new Dictionary<string, string> { ["compilerllm.variant_dataset_sha256"] = Sha256(s.Dataset) });
+        byte[] onnx = final.ToOnnx(new Dictionary<string, string>
+        {
+            ["compilerllm.variant_dataset_sha256"] = Sha256(s.Dataset),
+            [VariantPolicy.RequiresProfileKey] = requiresProfile ? "true" : "false",
+        });
         string modelPath = Path.Combine(s.Out, VariantPolicy.DefaultModelFileName);
         File.WriteAllBytes(modelPath, onnx);
         var (maxDifference, rows) = CompareWithEngine(modelPath, final, programs);
@@ -181,6 +188,7 @@ internal static class TrainVariantsCommand
         if (corpus.Dataset.Synthetic) report.Append("**Synthetic dataset (generated, never measured): these numbers say nothing about speed.**\n\n");
         report.Append(CultureInfo.InvariantCulture, $"{programs.Count} programs, {programs.Sum(p => p.Units.Count)} units; {protocol}; every program's zero-shot choice comes from a model trained without it.\n\n");
         report.Append(VariantEvaluation.Table(scores)).Append('\n');
+        report.Append(RequiresProfileLine(noProfileScore, requiresProfile)).Append("\n\n");
         report.Append("Speedups are the proxy: Σ_u w_u · measured program-level log ratio of u's variant (w: profile share, else code size), exact for uniform assignments; ");
         report.Append("intervals likewise from the variants' measured intervals. The harness measures assignments.json for the real numbers.\n\n");
         if (ablationRows.Count > 0) report.Append(AblationTable(ablationRows, s)).Append('\n');
@@ -211,7 +219,7 @@ internal static class TrainVariantsCommand
             File.WriteAllBytes(s.Model, onnx);
             File.WriteAllText(Path.Combine(dir, "MODEL_CARD.md"), VariantModelCard.Write(corpus, s.Dataset, Sha256(s.Dataset), commandLine, protocol,
                 Convert.ToHexStringLower(SHA256.HashData(onnx)), Options(s, s.CrossGroup, s.Surprise, s.Seed), final, scores, ablationRows.Count > 0 ? AblationTable(ablationRows, s) : null,
-                correlation, curve, maxDifference, rows, clock.Elapsed));
+                correlation, curve, maxDifference, rows, clock.Elapsed, RequiresProfileLine(noProfileScore, requiresProfile)));
             Progress($"wrote the shipped model {s.Model} and its card");
         }
         Progress($"done in {clock.Elapsed.TotalMinutes:F1} min; wrote {s.Out}/report.md, assignments.json, {VariantPolicy.DefaultModelFileName}");
@@ -277,6 +285,13 @@ internal static class TrainVariantsCommand
             }
         return (max, rows);
     }
+
+    /// <summary>The report's and the card's sentence on <see cref="VariantPolicy.RequiresProfile"/>.</summary>
+    internal static string RequiresProfileLine(MethodScore noProfile, bool requiresProfile) => string.Create(CultureInfo.InvariantCulture,
+        $"Builds without a profile: the cross-validated choices give {noProfile.Geomean:0.0000}x ({noProfile.Slower} of {noProfile.Programs} programs slower beyond noise), so ")
+        + (requiresProfile
+            ? $"the model is marked `{VariantPolicy.RequiresProfileKey}` = true: a unit without profile data keeps the project's flags."
+            : $"the model chooses for them too (`{VariantPolicy.RequiresProfileKey}` = false).");
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 

@@ -45,4 +45,10 @@ public static class VariantMethods
             if (double.IsFinite(p.LogLow[j]) && p.LogLow[j] > clear && (best == 0 || p.LogRatio[j] > p.LogRatio[best])) best = j;
         return p.Uniform(best);
     })];
+
+    /// <summary>
+    /// Whether a model is to choose only for units with profile data: unless its cross-validated choices for builds
+    /// without a profile are a gain (geomean above 1) that slows no program beyond noise.
+    /// </summary>
+    public static bool RequiresProfile(MethodScore withoutProfile) => !(withoutProfile.Geomean > 1 && withoutProfile.Slower == 0);
 }

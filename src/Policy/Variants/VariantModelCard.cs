@@ -14,7 +14,7 @@ public static class VariantModelCard
 
     public static string Write(VariantCorpus corpus, string datasetPath, string datasetSha, string command, string protocol, string modelSha,
         VariantTrainingOptions options, VariantModel model, IReadOnlyList<MethodScore> scores, string? ablation, string correlation,
-        IReadOnlyList<VariantCurvePoint> curve, double maxDifference, int rows, TimeSpan elapsed)
+        IReadOnlyList<VariantCurvePoint> curve, double maxDifference, int rows, TimeSpan elapsed, string requiresProfile)
     {
         var d = corpus.Dataset;
         var programs = corpus.Programs;
@@ -24,6 +24,7 @@ public static class VariantModelCard
         sb.Append(CultureInfo.InvariantCulture, $"| architecture | MLP {VariantFeatures.Width} → {string.Join(" → ", options.Config.HiddenLayers)} ({options.Config.HiddenActivation}) → 1 score per (unit, variant) row; standardization folded into the first layer; ONNX Gemm, IR 8, opset 13 |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| feature schema | `{VariantPolicy.Contract.VersionKey}` = {VariantFeatures.Version}; {VariantFeatures.UnitWidth} unit features + one-hot of {VariantFeatures.Variants.Count} variants (names in the metadata) |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| decision | the best-scored candidate when its score exceeds base's by the threshold {options.Margin.ToString("R", CultureInfo.InvariantCulture)} (metadata `compilerllm.threshold`), else base |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| without a profile | {requiresProfile} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| variants never measured | {(model.Trained.All(t => t) ? "none" : string.Join(", ", VariantFeatures.Variants.Where((_, j) => !model.Trained[j]).Select(v => v.Name)))}: their rows score {VariantModel.UnknownVariantPenalty} (a linear term on the one-hot added to the network's output), so the engine never chooses them |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| made by | `bash scripts/train-variants.sh` → `{command}` ({elapsed.TotalMinutes:F1} min on this 2-core machine) |\n\n");
         sb.Append("## Data\n\n");

@@ -28,6 +28,9 @@ public sealed class ScoringModel : IDisposable
     /// <summary>The model's threshold (metadata, default 0).</summary>
     public float Threshold { get; }
 
+    /// <summary>The model's custom metadata (the contract's entries and whatever else the trainer recorded).</summary>
+    public IReadOnlyDictionary<string, string> Metadata => _session.CustomMetadata;
+
     public ModelContract Contract { get; }
 
     /// <summary>The lower-case hex SHA-256 of a model file; <see cref="PolicyLoadException"/> when it cannot be read.</summary>

@@ -43,6 +43,8 @@ public sealed partial class UnitBuilder
         var data = options.Profile?.DataFor(unit.Files.Asm);
         var profile = data?.Summarize();
         if (options.Policy is not { } policy) return VariantDecision.Base(profile);
+        if (data is null && policy.RequiresProfile)
+            return VariantDecision.Base(profile, "no profile data for this unit: the variant model chooses only with one (without, its choices measured no gain)");
         AsmFile file;
         string text;
         try

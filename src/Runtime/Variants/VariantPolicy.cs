@@ -30,6 +30,16 @@ public sealed class VariantPolicy : IDisposable
     /// <summary>The margin a variant's score must clear over base's to be chosen (the model's threshold).</summary>
     public float Margin => _model.Threshold;
 
+    /// <summary>The metadata key of <see cref="RequiresProfile"/> (the trainer writes <c>true</c> or <c>false</c>).</summary>
+    public const string RequiresProfileKey = "compilerllm.requires_profile";
+
+    /// <summary>
+    /// True when the model is to choose only for units with profile data: the trainer found its cross-validated choices
+    /// for builds without a profile no faster than the user's flags, so such units keep them. Models without the key:
+    /// false.
+    /// </summary>
+    public bool RequiresProfile => _model.Metadata.TryGetValue(RequiresProfileKey, out string? v) && v == "true";
+
     /// <summary>Loads and checks a model; <see cref="PolicyLoadException"/> for anything wrong with the file or ONNX Runtime.</summary>
     public static VariantPolicy Load(string path, OrtLibrary? library = null) => new(ScoringModel.Load(path, Contract, library));
 

@@ -30,14 +30,27 @@ public sealed class TrainVariantsCommandTests : IDisposable
         using var assignments = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "assignments.json")));
         Assert.Equal(AssignmentsFile.Schema, assignments.RootElement.GetProperty("schema").GetString());
         var methods = assignments.RootElement.GetProperty("methods");
-        foreach (string m in new[] { "zero-shot", "zero-shot-no-profile", "cost-model", "unroll-everywhere", "pgo-everywhere", "ablation-no-cgmn", "ablation-no-surprise", "ablation-no-both" })
+        foreach (string m in new[] { "zero-shot", "zero-shot-no-profile", "cost-model", "unroll-everywhere", "pgo-everywhere", "tune", "oracle", "ablation-no-cgmn", "ablation-no-surprise", "ablation-no-both" })
             Assert.Equal(6, methods.GetProperty(m).EnumerateObject().Count());
         Assert.Equal(4, methods.GetProperty("unroll-everywhere").GetProperty("synthetic0").EnumerateObject().Count());
 
         using var policy = VariantPolicy.Load(model);
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, VariantPolicy.DefaultModelFileName)), File.ReadAllBytes(model));
-        Assert.Contains(policy.ModelSha256, File.ReadAllText(Path.Combine(Path.GetDirectoryName(model)!, "MODEL_CARD.md")));
+        string card = File.ReadAllText(Path.Combine(Path.GetDirectoryName(model)!, "MODEL_CARD.md"));
+        Assert.Contains(policy.ModelSha256, card);
+        // The no-profile verdict is in the report, the card and the model's metadata, and they agree.
+        Assert.Contains("Builds without a profile:", report);
+        Assert.Contains($"`{VariantPolicy.RequiresProfileKey}` = {(policy.RequiresProfile ? "true" : "false")}", card);
+        Assert.Contains($"`{VariantPolicy.RequiresProfileKey}` = {(policy.RequiresProfile ? "true" : "false")}", report);
     }
+
+    [Theory]
+    [InlineData(1.02, 0, false)]  // a gain that slows nothing: the model chooses without a profile too
+    [InlineData(1.02, 1, true)]   // a gain that slows one program
+    [InlineData(1.00, 0, true)]   // no gain
+    [InlineData(0.99, 0, true)]
+    public void AModelRequiresAProfileUnlessItsChoicesWithoutOneAreAGain(double geomean, int slower, bool requires) =>
+        Assert.Equal(requires, VariantMethods.RequiresProfile(new MethodScore("no profile", geomean, slower, 0, 0, 10, [])));
 
     [Fact]
     public void RefusesToShipAModelTrainedOnSyntheticData()

@@ -54,13 +54,34 @@ public sealed class VariantBuildTests : IDisposable
             "bin/prog > /dev/null", _temp.Path, TimeSpan.FromMinutes(1), _temp.File("obj/profile-data"));
 
     /// <summary>A variant policy that prefers one variant over every other, whatever the unit.</summary>
-    private string PolicyPreferring(string variant, float margin = 0)
+    private string PolicyPreferring(string variant, float margin = 0, bool? requiresProfile = null)
     {
         var w = new float[VariantFeatures.Width];
         w[VariantFeatures.UnitWidth + VariantFeatures.Variants.ToList().FindIndex(v => v.Name == variant)] = 1;
-        string path = _temp.File($"prefer-{variant}.onnx");
-        File.WriteAllBytes(path, RewritePolicyTests.LinearPolicy(w, 0, VariantPolicy.Contract.Metadata(margin)));
+        string path = _temp.File($"prefer-{variant}-{requiresProfile}.onnx");
+        var extra = requiresProfile is { } r ? new Dictionary<string, string> { [VariantPolicy.RequiresProfileKey] = r ? "true" : "false" } : null;
+        File.WriteAllBytes(path, RewritePolicyTests.LinearPolicy(w, 0, VariantPolicy.Contract.Metadata(margin, extra)));
         return path;
+    }
+
+    [Theory]
+    [InlineData(null, "unroll")]   // a model without the key chooses for every unit
+    [InlineData(false, "unroll")]
+    [InlineData(true, "base")]     // a model that requires a profile leaves a unit without one on its flags
+    public void A_model_that_requires_a_profile_chooses_only_for_units_with_one(bool? requiresProfile, string expected)
+    {
+        var units = Units();
+        foreach (var u in units) Assert.True(_builder.Compile(u).Succeeded);
+        using var policy = VariantPolicy.Load(PolicyPreferring("unroll", requiresProfile: requiresProfile));
+        Assert.Equal(requiresProfile == true, policy.RequiresProfile);
+        var decision = _builder.ChooseVariant(units[0], new VariantOptions(VariantObjective.Speed, policy, null));
+        Assert.Equal(expected, decision.Variant);
+        if (requiresProfile == true) Assert.Contains("no profile data", decision.Note);
+
+        // With a profile the same model chooses.
+        var profile = Profile(units).Profile!;
+        foreach (var u in units) Assert.True(_builder.Compile(u).Succeeded);
+        Assert.Equal("unroll", _builder.ChooseVariant(units[0], new VariantOptions(VariantObjective.Speed, policy, profile)).Variant);
     }
 
     [Fact]

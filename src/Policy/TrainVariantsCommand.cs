@@ -142,9 +142,9 @@ internal static class TrainVariantsCommand
         // Without a profile the model is to choose only when its cross-validated choices there are a gain; else such units keep the user's flags.
         bool requiresProfile = VariantMethods.RequiresProfile(noProfileScore);
         double margin = corpus.Dataset.Protocol.NoiseMargin;
-        var tune = VariantMethods.Tune(programs, margin);
+        var tune = VariantMethods.Tune(programs, margin, zeroShot);
         scores.Add(VariantEvaluation.Score(
-            $"tune (per program the best measured variant whose interval clears {margin.ToString("P0", CultureInfo.InvariantCulture)}, else base)", programs, tune));
+            $"tune (per program the best measured variant where its interval clears zero-shot by {margin.ToString("P0", CultureInfo.InvariantCulture)}, else zero-shot)", programs, tune));
         scores.Add(VariantEvaluation.Score("oracle (best measured variant per program, uniform)", programs, VariantMethods.Oracle(programs)));
 
         var ablationRows = new List<(string Name, double[] Geomeans, double[] Slower)>();

@@ -32,18 +32,21 @@ public static class VariantMethods
     })];
 
     /// <summary>
-    /// Tune mode as it decides, at program level from the measurements: the best measured variant whose whole interval
-    /// lies above 1 + <paramref name="margin"/>, on every unit; base when none clears it. A measurement of the program
-    /// itself (as tune mode times the project's own benchmark), so not cross-validated; measured again independently by
-    /// the harness, its ratio carries no winner's curse.
+    /// Tune mode as the package decides (<c>TuneVariants</c>: it starts from the zero-shot choice and takes a measured
+    /// alternative only where it clears the noise margin over that choice), at program level from the measurements: the
+    /// best measured variant everywhere when its whole interval lies above the zero-shot assignment's (proxy) speedup
+    /// times 1 + <paramref name="margin"/>, else the zero-shot assignment (<paramref name="zeroShot"/>; null: base).
+    /// A measurement of the program itself (as tune mode times the project's own benchmark), so not cross-validated;
+    /// measured again independently by the harness, its ratio carries no winner's curse.
     /// </summary>
-    public static int[][] Tune(IReadOnlyList<VariantProgram> programs, double margin) => [.. programs.Select(p =>
+    public static int[][] Tune(IReadOnlyList<VariantProgram> programs, double margin, int[][]? zeroShot = null) => [.. programs.Select((p, i) =>
     {
-        double clear = Math.Log(1 + margin);
-        int best = 0;
+        int[] start = zeroShot?[i] ?? p.Uniform(0);
+        double clear = p.Proxy(start) + Math.Log(1 + margin);
+        int best = -1;
         for (int j = 1; j < p.LogRatio.Length; j++)
-            if (double.IsFinite(p.LogLow[j]) && p.LogLow[j] > clear && (best == 0 || p.LogRatio[j] > p.LogRatio[best])) best = j;
-        return p.Uniform(best);
+            if (double.IsFinite(p.LogLow[j]) && p.LogLow[j] > clear && (best < 0 || p.LogRatio[j] > p.LogRatio[best])) best = j;
+        return best < 0 ? start : p.Uniform(best);
     })];
 
     /// <summary>

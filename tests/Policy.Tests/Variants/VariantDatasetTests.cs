@@ -57,9 +57,13 @@ public sealed class VariantDatasetTests : IDisposable
         // The cost model: unit a has the fewest estimated cycles on unroll; unit b has no estimates and stays base.
         Assert.Equal([unroll, 0], VariantMethods.CostModel([program])[0]);
         Assert.Equal([unroll, unroll], VariantMethods.Oracle([program])[0]);
-        // Tune: unroll's interval [1.05, 1.15] clears a 2% margin, not a 6% one (then base).
+        // Tune: unroll's interval [1.05, 1.15] clears base by a 2% margin, not by a 6% one (then the starting point stays).
         Assert.Equal([unroll, unroll], VariantMethods.Tune([program], 0.02)[0]);
         Assert.Equal([0, 0], VariantMethods.Tune([program], 0.06)[0]);
+        // From a zero-shot choice of novec (0.90) on the heavy unit, unroll [1.05, 1.15] clears it even by 6%.
+        Assert.Equal([unroll, unroll], VariantMethods.Tune([program], 0.06, [[novec, 0]])[0]);
+        // From a zero-shot choice already at unroll on the heavy unit (proxy 0.75·log 1.10), unroll everywhere does not clear it by 2%.
+        Assert.Equal([unroll, 0], VariantMethods.Tune([program], 0.02, [[unroll, 0]])[0]);
         var mixed = VariantEvaluation.MixedPairs([program]).Single();
         Assert.Equal(0.75 * Math.Log(1.10), mixed.Proxy, 12);
         Assert.Equal(Math.Log(1.07), mixed.Measured, 12);

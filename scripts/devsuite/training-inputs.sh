@@ -45,29 +45,24 @@ print(out)
 EOF
 }
 
-# Runs the program's baseline build on the workload in DIR (as the lab does: wrapper, args, stdin, environment) and
-# prints its exit code.
+# Runs the program's baseline build on its workload in the folder SUB (devsuite.py's own runner: wrapper, args,
+# environment; standard input from SUB's copy when it came from the workload folder) and prints its exit code.
 exit_code_in() {  # $1 program folder, $2 workload folder name
-  "$PY" - "$1" "$2" <<'EOF'
-import json, os, subprocess, sys
-d, sub = sys.argv[1], sys.argv[2]
-m = json.load(open(os.path.join(d, "suite.json")))
+  "$PY" - "$1" "$2" "$HERE" <<'EOF'
+import os, sys
+d, sub, here = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, here)
+import devsuite
+m = devsuite.load(d)
 w = m["workload"]
+if w.get("stdin"):
+    parts = os.path.normpath(w["stdin"]).split(os.sep)
+    if parts[0] == w["directory"]: parts[0] = sub
+    w["stdin"] = os.path.join(*parts)
+w["directory"] = sub
 exe = os.path.normpath(os.path.join(d, m["link"].get("directory") or ".", m["link"]["output"]))
-cmd = (["/bin/sh", os.path.join(d, w["wrapper"])] if w.get("wrapper") else []) + [exe] + w["args"]
-stdin = w.get("stdin")
-if stdin:
-    parts = os.path.normpath(stdin).split(os.sep)
-    if parts[0] == w["directory"]: parts[0] = sub   # an input of the workload folder: the training folder's copy
-    stdin = os.path.join(d, *parts)
-env = dict(os.environ); env.update({k: v for k, v in (w.get("env") or {}).items() if v is not None})
-with open(stdin or os.devnull, "rb") as i:
-    try:
-        r = subprocess.run(cmd, cwd=os.path.join(d, sub), stdin=i, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=env, timeout=float(w.get("timeout_seconds") or 60) * 2)
-        print(r.returncode)
-    except subprocess.TimeoutExpired:
-        print("timeout")
+_, code, _ = devsuite.run_workload(d, m, exe)
+print(code)
 EOF
 }
 

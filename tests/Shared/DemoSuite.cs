@@ -13,6 +13,15 @@ public static class DemoSuite
 {
     public const string Argument = "20000000";
 
+    /// <summary>A kernel for <c>lib/kernel.c</c>: <c>kernel(n, seed)</c> runs an LCG n times (one hot loop, work ∝ n).</summary>
+    public const string Kernel = """
+        unsigned kernel(unsigned n, unsigned x) {
+            unsigned acc = 0;
+            for (unsigned i = 0; i < n; i++) { x = x * 1103515245u + 12345u; acc += (x >> 16) % 7u; }
+            return acc;
+        }
+        """;
+
     /// <summary>
     /// Writes the suite under <paramref name="root"/>/suite and returns that folder. <paramref name="expected"/> null:
     /// the output of a plain -O2 build of the two sources (built under <paramref name="root"/>/reference).

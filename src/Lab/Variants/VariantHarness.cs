@@ -257,12 +257,13 @@ public sealed class VariantHarness(ToolchainOptions toolchain, VariantHarnessOpt
         foreach (var (method, assignment) in methods)
         {
             string[] chosen = [.. program.Units.Select(u => assignment.TryGetValue(u.Origin, out string? v) && compiled.ContainsKey(v) ? v : VariantTable.Base.Name)];
-            if (timedFor.TryGetValue(string.Join('\0', chosen), out string? first))
+            string build = string.Join('\0', chosen);
+            if (timedFor.TryGetValue(build, out string? first))
             {
                 sameAs[method] = first;
                 continue;
             }
-            timedFor[string.Join('\0', chosen)] = method;
+            timedFor[build] = method;
             var units = program.Units.Select((u, i) => compiled[chosen[i]][i]).ToArray();
             if (Check(program, work, "method-" + method, units) is { } wrong)
             {

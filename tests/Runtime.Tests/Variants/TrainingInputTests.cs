@@ -27,13 +27,7 @@ public sealed class TrainingInputTests : IDisposable
         }
         """;
 
-    private const string Kernel = """
-        unsigned kernel(unsigned n, unsigned x) {
-            unsigned acc = 0;
-            for (unsigned i = 0; i < n; i++) { x = x * 1103515245u + 12345u; acc += (x >> 16) % 7u; }
-            return acc;
-        }
-        """;
+    private const string Kernel = DemoSuite.Kernel;
 
     /// <summary>The demo suite with the loop count read from <c>work/n.txt</c> (timed: <paramref name="timed"/>) and, when
     /// <paramref name="training"/> is given, <c>train/n.txt</c> with a <c>training.json</c> saying so.</summary>

@@ -31,13 +31,7 @@ public sealed class VariantHarnessTests : IDisposable
         }
         """;
 
-    private const string Kernel = """
-        unsigned kernel(unsigned n, unsigned x) {
-            unsigned acc = 0;
-            for (unsigned i = 0; i < n; i++) { x = x * 1103515245u + 12345u; acc += (x >> 16) % 7u; }
-            return acc;
-        }
-        """;
+    private const string Kernel = DemoSuite.Kernel;
 
     /// <summary>A suite folder with one program; <paramref name="expected"/> null: the output of a plain -O2 build.</summary>
     private string Suite(string? expected = null) => DemoSuite.Write(_temp.Path, Main, Kernel, expected);

@@ -20,10 +20,10 @@ public sealed class InstructionTemplate
     /// <summary>The operand widths a template can be instantiated at, in the order of <see cref="_codes"/>.</summary>
     private static readonly int[] RegisterWidths = [8, 16, 32, 64];
 
-    // A plain dictionary: it is read only while the catalogues are built, once per process, and a frozen one of
-    // Iced's ~4,900 codes costs more to build than all those reads (the launcher builds it for every unit).
-    private static readonly Dictionary<string, Code> CodesByName =
-        Enum.GetValues<Code>().ToDictionary(c => c.ToString(), StringComparer.Ordinal);
+    // Every Iced code by name, for names the generated table does not list (a new rule's, a test's). Reflecting over
+    // Iced's ~4,900 codes costs a native-AOT launcher about 7 ms of a unit's CPU, so the catalogues never need it.
+    private static readonly Lazy<Dictionary<string, Code>> AllCodesByName =
+        new(() => Enum.GetValues<Code>().ToDictionary(c => c.ToString(), StringComparer.Ordinal));
 
     /// <summary>Per width of <see cref="RegisterWidths"/>: the alternatives' codes, or null when a name is unknown there.</summary>
     private readonly Code[]?[] _codes = new Code[]?[RegisterWidths.Length];
@@ -39,17 +39,53 @@ public sealed class InstructionTemplate
         string[] alternatives = codes.Split('|');
         for (int k = 0; k < RegisterWidths.Length; k++)
         {
-            string width = RegisterWidths[k].ToString(CultureInfo.InvariantCulture);
             var resolved = new Code[alternatives.Length];
             for (int a = 0; a < alternatives.Length && _unknown[k] is null; a++)
             {
-                string name = alternatives[a].Replace("{w}", width, StringComparison.Ordinal);
-                if (CodesByName.TryGetValue(name, out var code)) resolved[a] = code;
+                string name = NameAt(alternatives[a], RegisterWidths[k]);
+                if (TryResolve(name, out var code)) resolved[a] = code;
                 else _unknown[k] = name;
             }
             if (_unknown[k] is null) _codes[k] = resolved;
         }
     }
+
+    /// <summary>Every code name a template of <paramref name="codes"/> may look up: each alternative at each register width.</summary>
+    internal static IEnumerable<string> NamesLookedUp(string codes) =>
+        from alternative in codes.Split('|') from width in RegisterWidths select NameAt(alternative, width);
+
+    private static string NameAt(string alternative, int width) =>
+        alternative.Replace("{w}", width.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>The Iced code named <paramref name="name"/>: from the generated table, else by reflection over Iced's enum.</summary>
+    internal static bool TryResolve(string name, out Code code)
+    {
+        if (IcedCodeNames.Lookup(name) is { } listed)
+        {
+            code = listed;
+            return listed != Code.INVALID;
+        }
+        return AllCodesByName.Value.TryGetValue(name, out code);
+    }
+
+    /// <summary>
+    /// The operand kinds of <paramref name="code"/>: from the generated table, else from Iced's <see cref="OpCodeInfo"/>
+    /// (whose first use builds the description of every one of Iced's codes, about 11 ms of a launcher run).
+    /// </summary>
+    internal static ReadOnlySpan<OpCodeOperandKind> OperandKinds(Code code)
+    {
+        if (IcedCodeNames.TryGetOperandKinds(code, out var listed)) return listed;
+        var op = code.ToOpCode();
+        var kinds = new OpCodeOperandKind[op.OpCount];
+        for (int k = 0; k < kinds.Length; k++) kinds[k] = op.GetOpKind(k);
+        return kinds;
+    }
+
+    /// <summary>Whether the generated table lists <paramref name="name"/> (tests: the catalogues never take the slow path).</summary>
+    internal static bool IsListed(string name) => IcedCodeNames.Lookup(name) is not null;
+
+    /// <summary>What reflection over Iced's enum says of <paramref name="name"/> (tests: the table's truth).</summary>
+    internal static Code ByReflection(string name) => AllCodesByName.Value.GetValueOrDefault(name, Code.INVALID);
 
     public static InstructionTemplate Of(string codes, params OperandTemplate[] operands) => new(codes, operands);
 
@@ -70,7 +106,7 @@ public sealed class InstructionTemplate
         if (_unknown[k] is { } unknown) return $"'{unknown}' (from '{Codes}' at width {width}) is not an Iced Code";
         foreach (var code in _codes[k]!)
         {
-            int count = code.ToOpCode().OpCount;
+            int count = OperandKinds(code).Length;
             if (count != Operands.Count)
                 return $"Iced Code {code} has {count} operand(s), the template for '{Codes}' gives {Operands.Count}";
         }
@@ -113,11 +149,11 @@ public sealed class InstructionTemplate
 
     internal static bool Accepts(Code code, object[] values)
     {
-        var op = code.ToOpCode();
-        if (op.OpCount != values.Length) return false;
+        var kinds = OperandKinds(code);
+        if (kinds.Length != values.Length) return false;
         for (int k = 0; k < values.Length; k++)
         {
-            var kind = op.GetOpKind(k);
+            var kind = kinds[k];
             switch (values[k])
             {
                 case long v when !ImmediateFits(kind, v):
@@ -162,7 +198,7 @@ public sealed class InstructionTemplate
             [Register a] => Instruction.Create(code, a),
             [MemoryBinding m] => Instruction.Create(code, Memory(m, ref sym)),
             [Register a, Register b] => Instruction.Create(code, a, b),
-            [Register a, long i] => code.ToOpCode().GetOpKind(1) == OpCodeOperandKind.imm64
+            [Register a, long i] => OperandKinds(code)[1] == OpCodeOperandKind.imm64
                 ? Instruction.Create(code, a, i)
                 : Instruction.Create(code, a, unchecked((int)i)),
             [Register a, MemoryBinding m] => Instruction.Create(code, a, Memory(m, ref sym)),

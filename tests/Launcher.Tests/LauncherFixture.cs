@@ -21,6 +21,7 @@ public sealed class LauncherSandbox : IDisposable
             ["COMPILERLLM_LOG_FILE"] = null,
             // A scoring server a test starts is the sandbox's own, and does not outlive it by long.
             ["COMPILERLLM_SERVER"] = null,
+            ["COMPILERLLM_SERVER_ENGINE"] = null,
             ["COMPILERLLM_SERVER_DIR"] = ServerDirectory,
             ["COMPILERLLM_SERVER_IDLE"] = "20",
         };

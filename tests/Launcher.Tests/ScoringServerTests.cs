@@ -208,15 +208,24 @@ public sealed class ScoringServerTests : IDisposable
         while (!CanConnect(socket) && DateTime.UtcNow < deadline) Thread.Sleep(50);
         Assert.True(CanConnect(socket), "the launcher did not start a scoring server");
 
+        // The server runs the unit's engine work (server_engine, the default) ...
         var served = box.Cc("gcc", "-O2 -c k.c -o served.o", policy);
         Assert.True(served.Succeeded, served.StandardError);
         var status = box.Run(LauncherSandbox.Launcher, ["--server-status"]);
         Assert.True(status.Succeeded, status.StandardOutput + status.StandardError);
+        Assert.Matches(@" 1 unit\(s\) run", status.StandardOutput);
+        Assert.Matches(@" 0 request\(s\)", status.StandardOutput);
+        // ... or, with server_engine = false, only scores the unit's rows.
+        var scored = box.Cc("gcc", "-O2 -c k.c -o scored.o", new Dictionary<string, string?>(policy) { ["COMPILERLLM_SERVER_ENGINE"] = "false" });
+        Assert.True(scored.Succeeded, scored.StandardError);
+        status = box.Run(LauncherSandbox.Launcher, ["--server-status"]);
         Assert.Matches(@"[1-9][0-9]* request\(s\)", status.StandardOutput);
+        Assert.Matches(@" 1 unit\(s\) run", status.StandardOutput);
         Assert.Contains("policy.onnx", status.StandardOutput);
 
         Assert.Equal(box.Bytes("alone.o"), box.Bytes("first.o"));
         Assert.Equal(box.Bytes("alone.o"), box.Bytes("served.o"));
+        Assert.Equal(box.Bytes("alone.o"), box.Bytes("scored.o"));
         Assert.True(box.Gcc("-O2 -c k.c -o gcc.o").Succeeded);
         Assert.NotEqual(box.Bytes("gcc.o"), box.Bytes("served.o")); // the policy did apply rewrites
 
@@ -225,5 +234,31 @@ public sealed class ScoringServerTests : IDisposable
         while (File.Exists(socket) && DateTime.UtcNow < deadline) Thread.Sleep(50);
         Assert.False(File.Exists(socket), "--stop-server did not stop it");
         Assert.False(box.Run(LauncherSandbox.Launcher, ["--server-status"]).Succeeded);
+    }
+
+    [Fact]
+    public void A_unit_the_server_declines_runs_in_the_launcher_and_says_so()
+    {
+        using var box = new LauncherSandbox();
+        box.Write("k.c", Sources.Kernel);
+        var policy = new Dictionary<string, string?>
+        {
+            ["COMPILERLLM_POLICY"] = "default", ["COMPILERLLM_CACHE"] = "false", ["COMPILERLLM_LOG_FILE"] = box.LogFile,
+        };
+        Assert.True(box.Cc("gcc", "-O2 -c k.c -o first.o", policy).Succeeded); // starts the server with this PATH
+        string socket = Path.Combine(box.ServerDirectory, "scoring.sock");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!CanConnect(socket) && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.True(CanConnect(socket), "the launcher did not start a scoring server");
+
+        // Another PATH may find another assembler: the server must not assemble for this unit.
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        var other = box.Cc("gcc", "-O2 -c k.c -o other.o", new Dictionary<string, string?>(policy) { ["PATH"] = Path.Combine(box.Path, "no-tools") + ":" + path });
+        Assert.True(other.Succeeded, other.StandardError);
+        Assert.Contains("CLLM7006", box.Log);
+        Assert.Contains("PATH is not the server's", box.Log);
+        Assert.Equal(box.Bytes("first.o"), box.Bytes("other.o"));
+        var status = box.Run(LauncherSandbox.Launcher, ["--server-status"]);
+        Assert.Matches(@" 0 unit\(s\) run", status.StandardOutput);
     }
 }

@@ -47,17 +47,13 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         using var scoring = settings.Server && request.Kind == PolicyKind.Model
             ? Scoring.ScoringClient.For(settings, startServer: true)
             : null;
-        var models = ModelPrefetch.Start(request, variantModel, scoring);
-        OptimizerOptions Options() => models.Policy().ToOptions() with
-        {
-            ValidateWithSmt = settings.ValidateWithSmt,
-            BeforeApply = FaultInjection.For(settings.FaultInjectionFunction),
-        };
+        var models = ModelPrefetch.Start(request, variantModel, scoring, prefetch: scoring is null || !settings.ServerEngine);
+        OptimizerOptions Options() => UnitWork.Options(models.Policy(), settings.ValidateWithSmt, settings.FaultInjectionFunction);
         try
         {
             var gcc = new Gcc(ToolchainOptions.Default with { Compiler = compiler, MemoDirectory = Path.Combine(settings.CacheDirectory, "compilers") }, cwd);
             var builder = new UnitBuilder(gcc);
-            var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(Path.Combine(work, "unit")));
+            var unit = new TranslationUnit(invocation.Source, invocation.AssemblyArguments, UnitFiles.At(UnitFilesRoot(work)));
 
             // A unit the cache holds is found from its source and included files, without compiling it (ccache's direct mode).
             var shortcut = DirectShortcut.For(cache, gcc, cwd, invocation);
@@ -99,11 +95,17 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             }
             bool entryHeld = report is not null;
             string? fallbackObject = null;
+            bool? heldByServer = null;
             if (report is null)
             {
                 try
                 {
-                    report = BuildWithin(builder, unit, Options, models, out fallbackObject);
+                    var job = scoring is not null && settings.ServerEngine
+                        ? new Scoring.UnitJob(cwd, compiler, gcc.Options.MemoDirectory ?? "", unit.Source, unit.Arguments, UnitFilesRoot(work),
+                            settings.Policy, policyIdentity, variantModel ?? "", settings.ValidateWithSmt, settings.FaultInjectionFunction ?? "",
+                            Scoring.UnitJob.CurrentEnvironment(), key?.Hex ?? "", settings.CacheDirectory, settings.CacheSize, configuration)
+                        : null;
+                    report = BuildWithin(builder, unit, Options, models, scoring, job, out fallbackObject, out heldByServer);
                 }
                 catch (Inference.PolicyLoadException e)
                 {
@@ -111,7 +113,8 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                     return null;
                 }
                 if (report is null) return null; // GCC's own assembly does not assemble: let GCC say so itself
-                if (key is { } storeKey && fallbackObject is null)
+                if (heldByServer is { } held) entryHeld = held; // the server stored it, as below
+                else if (key is { } storeKey && fallbackObject is null)
                 {
                     using var phase = PhaseTimings.Start("launcher.cache-save");
                     entryHeld = cache!.Save(storeKey, unit, unit.Files.Object, report);
@@ -175,36 +178,42 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
     /// engine's thread may still be writing its own files) and the report says why. Null when GCC's assembly itself does
     /// not assemble.
     /// </summary>
-    private UnitReport? BuildWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, ModelPrefetch models, out string? fallbackObject)
+    private UnitReport? BuildWithin(UnitBuilder builder, TranslationUnit unit, Func<OptimizerOptions> options, ModelPrefetch models,
+        Scoring.ScoringClient? server, Scoring.UnitJob? job, out string? fallbackObject, out bool? heldByServer)
     {
         fallbackObject = null;
+        heldByServer = null;
         var run = Task.Run(() =>
         {
-            // GCC's object first: the variant step and the optimizer read their model of GCC's assembly from it
-            // instead of running the assembler on that text once more.
-            using (PhaseTimings.Start("unit.assemble-gcc-object"))
+            // The resident server runs the unit when it can (its process has built what every unit needs once); when it
+            // declines or fails, this process runs the same work.
+            if (server is not null && job is not null && server.TryRun(job, settings.Timeout) is { } served)
             {
-                var assembledGcc = builder.AssembleGccObject(unit);
-                if (!assembledGcc.Succeeded) throw new GccObjectException(unit.Source, assembledGcc);
+                switch (served.Outcome)
+                {
+                    case Scoring.UnitJobOutcome.Done when served.Report is { } report:
+                        return (report, (bool?)served.EntryHeld);
+                    case Scoring.UnitJobOutcome.GccObjectFailed:
+                        throw new ServedGccObjectException(served.Message);
+                }
             }
-            Variants.VariantDecision? decision = null;
-            if (models.Variant() is { } policy)
-            {
-                using var phase = PhaseTimings.Start("launcher.choose-variant");
-                decision = builder.ChooseVariant(unit, new VariantOptions(Variants.VariantObjective.Speed, policy, null));
-            }
-            UnitReport report;
-            using (PhaseTimings.Start("launcher.optimize")) report = builder.Optimize(unit, options, null, decision);
-            return report;
+            if (server?.Declined is { } declined) log.Write(LauncherCode.ServerDeclined, $"{unit.Source}: the server does not run this unit ({declined}); running it here");
+            return (UnitWork.Run(builder, unit, options, models.Variant), (bool?)null);
         });
         try
         {
-            if (run.Wait(settings.Timeout)) return run.Result;
+            if (run.Wait(settings.Timeout))
+            {
+                heldByServer = run.Result.Item2;
+                return run.Result.Item1;
+            }
         }
-        catch (AggregateException e) when (e.InnerException is GccObjectException gccFailed)
+        catch (AggregateException e) when (e.InnerException is GccObjectException or ServedGccObjectException)
         {
-            log.Write(LauncherCode.UnitFellBack,
-                $"{unit.Source}: GCC's own assembly does not assemble ({UnitBuilder.FirstErrorLine(gccFailed.Assembler.StandardError)}); compiling unchanged");
+            string first = e.InnerException is GccObjectException gccFailed
+                ? UnitBuilder.FirstErrorLine(gccFailed.Assembler.StandardError)
+                : e.InnerException.Message;
+            log.Write(LauncherCode.UnitFellBack, $"{unit.Source}: GCC's own assembly does not assemble ({first}); compiling unchanged");
             return null;
         }
         catch (AggregateException e) when (e.InnerException is not null)
@@ -218,6 +227,11 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
         return UnitReport.FellBackFor(unit.Source, UnitFallback.Timeout, $"the engine did not finish within {settings.Timeout.TotalSeconds:0} s",
             "timeout", settings.Timeout.TotalSeconds);
     }
+
+    /// <summary>The server found that GCC's own assembly does not assemble; the message is the assembler's first error line.</summary>
+    private sealed class ServedGccObjectException(string firstErrorLine) : Exception(firstErrorLine);
+
+    private static string UnitFilesRoot(string work) => Path.Combine(work, "unit");
 
     /// <summary>
     /// A private folder for the unit's intermediate files, in the system's temporary directory (as GCC's own

@@ -95,7 +95,7 @@ internal static class LauncherCommands
             return 1;
         }
         Console.Out.WriteLine($"scoring server: pid {status.ProcessId}, up {(DateTime.UtcNow - status.Started).TotalSeconds:F0} s, "
-            + $"{status.Requests} request(s), {status.Rows} row(s) scored");
+            + $"{status.Requests} request(s), {status.Rows} row(s) scored, {status.Units} unit(s) run");
         foreach (var model in status.Models) Console.Out.WriteLine($"  model: {model}");
         return 0;
     }

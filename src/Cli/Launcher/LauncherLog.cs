@@ -15,6 +15,8 @@ public enum LauncherCode : short
     Timeout = 7004,
     /// <summary>The unit was optimized (or left unchanged); information only.</summary>
     UnitBuilt = 7005,
+    /// <summary>The resident server did not run the unit's engine work (another environment, another policy file); the launcher ran it. Information only.</summary>
+    ServerDeclined = 7006,
     /// <summary>Test replay: what it found and did.</summary>
     Replay = 7101,
     /// <summary>Test replay: a unit behaves differently when optimized and falls back.</summary>

@@ -28,6 +28,7 @@ public sealed record LauncherSettings
         new("timeout", "COMPILERLLM_TIMEOUT", "120", "Seconds the engine may spend on one unit before GCC's object is used."),
         new("validate", "COMPILERLLM_VALIDATE", "none", "smt: re-prove every applied rewrite with z3 (slow)."),
         new("server", "COMPILERLLM_SERVER", "true", "Score with the resident scoring server (started on first use, one per user), so ONNX Runtime and the models load once per build instead of once per unit; false: every unit loads them itself."),
+        new("server_engine", "COMPILERLLM_SERVER_ENGINE", "true", "With the server on, it also runs each unit's engine work (GCC's object, the variant choice, the optimization) in its process, which has built the rule catalogues, Iced's tables and the models once; false: each unit runs it in its own process (and the server only scores)."),
         new("server_idle", "COMPILERLLM_SERVER_IDLE", "600", "Seconds without a request after which the scoring server exits."),
         new("server_dir", "COMPILERLLM_SERVER_DIR", "$XDG_RUNTIME_DIR/compilerllm, else /tmp/compilerllm-$USER", "The scoring server's private directory (mode 700): its socket and lock."),
         new("fault_injection", "COMPILERLLM_FAULT_INJECTION", "(none)", "Tests only: corrupt a rewrite of this function, so that replay can be shown to catch it."),
@@ -48,6 +49,7 @@ public sealed record LauncherSettings
     public bool ValidateWithSmt { get; init; }
     public string? FaultInjectionFunction { get; init; }
     public bool Server { get; init; } = true;
+    public bool ServerEngine { get; init; } = true;
     public TimeSpan ServerIdle { get; init; } = TimeSpan.FromSeconds(600);
     public string ServerDirectory { get; init; } = Scoring.ServerPaths.DefaultDirectory();
 
@@ -140,6 +142,8 @@ public sealed record LauncherSettings
                 return this;
             case "server":
                 return Bool(value, where, problems) is { } server ? this with { Server = server } : this;
+            case "server_engine":
+                return Bool(value, where, problems) is { } engine ? this with { ServerEngine = engine } : this;
             case "server_idle":
                 if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double idle) && idle > 0)
                     return this with { ServerIdle = TimeSpan.FromSeconds(idle) };

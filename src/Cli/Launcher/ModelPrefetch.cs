@@ -13,21 +13,28 @@ namespace CompilerLLM.Launcher;
 /// </summary>
 internal sealed class ModelPrefetch
 {
-    private readonly Task<VariantPolicy?> _variant;
+    private readonly Lazy<Task<VariantPolicy?>> _variant;
     private readonly Lazy<LoadedPolicy> _policy;
 
-    private ModelPrefetch(Task<VariantPolicy?> variant, Lazy<LoadedPolicy> policy) => (_variant, _policy) = (variant, policy);
+    private ModelPrefetch(Lazy<Task<VariantPolicy?>> variant, Lazy<LoadedPolicy> policy) => (_variant, _policy) = (variant, policy);
 
     /// <summary>Starts loading the variant model when there is one; the rewrite policy <paramref name="request"/> names waits for its first use.</summary>
     /// <param name="scoring">Scores the rewrite policy's rows while it answers (the scoring server); null: always in this process.</param>
-    public static ModelPrefetch Start(PolicyRequest request, string? variantModel, Inference.IScoringService? scoring = null)
+    /// <param name="prefetch">
+    /// False: the variant model, too, waits for its first use (the resident server is expected to run the unit, and
+    /// then this process never needs it).
+    /// </param>
+    public static ModelPrefetch Start(PolicyRequest request, string? variantModel, Inference.IScoringService? scoring = null, bool prefetch = true)
     {
-        var variant = variantModel is null ? Task.FromResult<VariantPolicy?>(null) : Task.Run(() => (VariantPolicy?)VariantPolicy.Load(variantModel));
+        var variant = new Lazy<Task<VariantPolicy?>>(() => variantModel is null
+            ? Task.FromResult<VariantPolicy?>(null)
+            : Task.Run(() => (VariantPolicy?)VariantPolicy.Load(variantModel)));
+        if (prefetch) _ = variant.Value;
         return new ModelPrefetch(variant, new Lazy<LoadedPolicy>(() => request.LoadOnFirstUse(scoring)));
     }
 
     /// <summary>The variant policy (null: base everywhere); waits for it, and throws what loading it threw. Never disposed: the process ends with the unit.</summary>
-    public VariantPolicy? Variant() => _variant.GetAwaiter().GetResult();
+    public VariantPolicy? Variant() => _variant.Value.GetAwaiter().GetResult();
 
     /// <summary>The rewrite policy, its model loaded on first use; throws what loading it threw. Never disposed, like the variant policy.</summary>
     public LoadedPolicy Policy() => _policy.Value;
@@ -38,9 +45,10 @@ internal sealed class ModelPrefetch
     /// </summary>
     public void Settle()
     {
+        if (!_variant.IsValueCreated) return;
         try
         {
-            _variant.Wait();
+            _variant.Value.Wait();
         }
         catch (AggregateException) { }
     }

@@ -40,6 +40,35 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
         return null;
     }
 
+    /// <summary>
+    /// Has the server run a unit's engine work (<see cref="UnitJob"/>); null when it cannot (none answers, it fails, or
+    /// it does not answer within <paramref name="timeout"/>) or declines: then the launcher runs the unit itself. A
+    /// decline leaves the client usable for scoring; a failure turns it off, as for scoring.
+    /// </summary>
+    public UnitJobReply? TryRun(UnitJob job, TimeSpan timeout)
+    {
+        var request = Request(ScoringOp.Run);
+        job.WriteTo(request);
+        using var phase = PhaseTimings.Start("server.run");
+        if (Exchange(request, replyTimeout: timeout) is not { } reply) return null;
+        try
+        {
+            var answer = UnitJobReply.Read(reply);
+            if (answer.Outcome == UnitJobOutcome.Declined)
+            {
+                Declined = answer.Message;
+                return null;
+            }
+            if (answer.Outcome != UnitJobOutcome.Done || answer.Report is not null) return answer;
+        }
+        catch (InvalidDataException) { }
+        Fail();
+        return null;
+    }
+
+    /// <summary>Why the server last declined a unit job, or null.</summary>
+    public string? Declined { get; private set; }
+
     /// <summary>The server's state, or null when none answers (never starts one).</summary>
     public ServerStatus? Status()
     {
@@ -48,10 +77,10 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
         {
             int pid = r.Int();
             var started = new DateTime(r.Long(), DateTimeKind.Utc);
-            long requests = r.Long(), rows = r.Long();
+            long requests = r.Long(), rows = r.Long(), units = r.Long();
             var models = new List<string>();
             for (int n = r.Int(); n > 0; n--) models.Add($"{r.String()} {r.String()} (sha256 {r.String()[..12]})");
-            return new ServerStatus(pid, started, requests, rows, models);
+            return new ServerStatus(pid, started, requests, rows, units, models);
         }
         catch (InvalidDataException)
         {
@@ -66,13 +95,14 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
         new FrameWriter().UInt(ScoringProtocol.Magic).Int(ScoringProtocol.Version).Byte((byte)op).String(ServerPaths.Engine);
 
     /// <summary>Sends one request and reads its reply past the status byte; null (and the client off) on any failure or error reply.</summary>
-    private FrameReader? Exchange(FrameWriter request, bool start = true)
+    private FrameReader? Exchange(FrameWriter request, bool start = true, TimeSpan? replyTimeout = null)
     {
         if (_failed) return null;
         try
         {
             _socket ??= Connect(start && startServer);
             if (_socket is null) return Fail();
+            _socket.ReceiveTimeout = (int)Math.Min(int.MaxValue, (replyTimeout ?? ReplyTimeout).TotalMilliseconds);
             ScoringProtocol.WriteFrame(_socket, request.Payload);
             if (ScoringProtocol.ReadFrame(_socket) is not { } frame) return Fail();
             var reply = new FrameReader(frame);
@@ -145,4 +175,4 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
 }
 
 /// <summary>What <c>--server-status</c> prints.</summary>
-internal sealed record ServerStatus(int ProcessId, DateTime Started, long Requests, long Rows, IReadOnlyList<string> Models);
+internal sealed record ServerStatus(int ProcessId, DateTime Started, long Requests, long Rows, long Units, IReadOnlyList<string> Models);

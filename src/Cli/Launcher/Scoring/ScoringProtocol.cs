@@ -14,6 +14,8 @@ internal enum ScoringOp : byte
     Status = 2,
     /// <summary>Stop after replying (<c>--stop-server</c>).</summary>
     Stop = 3,
+    /// <summary>Run one unit's engine work (<see cref="UnitJob"/>); the reply is a <see cref="UnitJobReply"/>.</summary>
+    Run = 4,
 }
 
 /// <summary>

@@ -8,13 +8,15 @@ namespace CompilerLLM.Launcher.Scoring;
 /// <summary>
 /// The launcher's resident scoring process, as sccache keeps a server: it loads each model once (and ONNX Runtime
 /// once) and scores rows for every short-lived <c>compilerllm-cc</c> of a build, which would otherwise each start ONNX
-/// Runtime for a few rows. One per user: it holds <see cref="ServerPaths.Lock"/> for its whole life, so a second one
+/// Runtime for a few rows, and runs units' engine work for them (<see cref="UnitService"/>), which would otherwise each
+/// build the rule catalogues and Iced's tables again. One per user: it holds <see cref="ServerPaths.Lock"/> for its whole life, so a second one
 /// exits at once, and a socket left by a killed server is replaced. It exits after <c>server_idle</c> seconds without
 /// a request, on <c>--stop-server</c>, and when a client of another engine asks (so an upgrade replaces it).
 /// </summary>
 internal sealed class ScoringServer(ServerPaths paths, TimeSpan idle)
 {
     private readonly ConcurrentDictionary<(string Kind, string Path, string Sha), Lazy<ScoringModel>> _models = new();
+    private readonly UnitService _unitService = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTime _started = DateTime.UtcNow;
     private long _lastRequest = Stopwatch.GetTimestamp();
@@ -129,9 +131,20 @@ internal sealed class ScoringServer(ServerPaths paths, TimeSpan idle)
         {
             case ScoringOp.Score:
                 return Score(request.String(), request.String(), request.String(), request.Int(), request.Floats());
+            case ScoringOp.Run:
+                UnitJob job;
+                try
+                {
+                    job = UnitJob.ReadFrom(request);
+                }
+                catch (InvalidDataException e)
+                {
+                    return Error($"a malformed unit job: {e.Message}");
+                }
+                return _unitService.Run(job);
             case ScoringOp.Status:
                 var status = new FrameWriter().Byte(0).Int(Environment.ProcessId).Long(_started.Ticks)
-                    .Long(Interlocked.Read(ref _requests)).Long(Interlocked.Read(ref _rows));
+                    .Long(Interlocked.Read(ref _requests)).Long(Interlocked.Read(ref _rows)).Long(_unitService.Units);
                 var loaded = _models.Where(m => m.Value.IsValueCreated).Select(m => m.Key).ToList();
                 status.Int(loaded.Count);
                 foreach (var (kind, path, sha) in loaded) status.String(kind).String(path).String(sha);

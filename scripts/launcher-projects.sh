@@ -11,7 +11,8 @@
 #
 # PROJECT: gzip xz jq cmark brotli lz4 xxhash (default: all), and for --time also wordfreq (samples/wordfreq).
 # Environment: JOBS (make -j, default 2), ROUNDS (--time, default 5), MODES (--time: the modes each round runs, in
-# rotating order; default "plain cold warm"; also cold-local: cold with the scoring server off), SERVER=0 (the
+# rotating order; default "plain cold warm"; also cold-local: cold with the scoring server off, and cold-server: an
+# empty cache with the server left running by the build before, as in a developer's next build), SERVER=0 (the
 # launcher's scoring server off everywhere), KEEP_CACHE=1 (the default mode keeps the
 # launcher's cache of earlier runs instead of starting cold), LAUNCHER (a compilerllm-cc to use; default: the one
 # scripts/pack-launcher.sh installs into artifacts/tools, packed when missing).
@@ -328,8 +329,10 @@ time_mode() {
         m=${modes[$(((r + k) % nm))]}
         local cache_dir="$base/time-cache/warm-$name" cc_mode=launcher server=true
         # Cold: an empty cache and no scoring server (the build's first unit that scores starts it); cold-local: the
-        # same, with the server off (every unit starts ONNX Runtime itself).
+        # same, with the server off (every unit starts ONNX Runtime itself); cold-server: an empty cache with the
+        # server left running from the build before (a developer's next build within server_idle).
         case "$m" in cold | cold-local) cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; stop_server ;; esac
+        [ "$m" != cold-server ] || { cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; }
         [ "$m" != cold-local ] || server=false
         [ "$m" != plain ] || cc_mode=plain
         local t0 t1 t2
@@ -369,7 +372,7 @@ print(hdr); print("-" * len(hdr))
 for name, modes in data.items():
     steps = ["build"] if systems.get(name) in ("make", "wordfreq") else ["configure", "build", "total"]
     for step in steps:
-        for mode in ("cold", "cold-local", "warm"):
+        for mode in ("cold", "cold-local", "cold-server", "warm"):
             rounds = sorted(set(modes.get("plain", {})) & set(modes.get(mode, {})))
             if not rounds: continue
             def t(m, r):
@@ -379,7 +382,7 @@ for name, modes in data.items():
             pmin = min(t("plain", r) for r in rounds); mmin = min(t(mode, r) for r in rounds)
             lo, hi, cover = median_interval(ratios)
             med = statistics.median(ratios)
-            goal = {"cold": 1.25, "cold-local": 1.25, "warm": 1.05}[mode]
+            goal = {"cold": 1.25, "cold-local": 1.25, "cold-server": 1.25, "warm": 1.05}[mode]
             verdict = ("met" if hi <= goal else "no" if lo > goal else "?") if step == "build" else ""
             load = statistics.median(modes[mode][r][2] for r in rounds)
             print(f"{name:9} {systems.get(name, ''):9} {step:9} {mode:10} {len(rounds):>2} {pmin:>11.2f} {mmin:>7.2f} {mmin / pmin:>8.2f}x {med:>11.2f}x "

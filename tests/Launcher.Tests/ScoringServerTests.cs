@@ -234,6 +234,13 @@ public sealed class ScoringServerTests : IDisposable
         while (File.Exists(socket) && DateTime.UtcNow < deadline) Thread.Sleep(50);
         Assert.False(File.Exists(socket), "--stop-server did not stop it");
         Assert.False(box.Run(LauncherSandbox.Launcher, ["--server-status"]).Succeeded);
+
+        // A server that served and stopped clears the start throttle: the next build's first unit starts one at once.
+        Assert.False(File.Exists(Path.Combine(box.ServerDirectory, "started")), "the stopped server left its start stamp");
+        Assert.True(box.Cc("gcc", "-O2 -c k.c -o again.o", policy).Succeeded);
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!CanConnect(socket) && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.True(CanConnect(socket), "no server started after --stop-server");
     }
 
     [Fact]

@@ -88,6 +88,9 @@ internal sealed class ScoringServer(ServerPaths paths, TimeSpan idle)
         finally
         {
             try { File.Delete(paths.Socket); } catch (IOException) { }
+            // The start stamp throttles starting a server that cannot start; this one served and ends as it should (idle,
+            // stopped), so the next unit may start one at once: a build right after --stop-server gets its server.
+            try { File.Delete(paths.StartStamp); } catch (IOException) { }
             watchdog.Wait(TimeSpan.FromSeconds(2));
             foreach (var model in _models.Values)
                 if (model.IsValueCreated) try { model.Value.Dispose(); } catch (PolicyLoadException) { }

@@ -72,6 +72,8 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                 }
                 unit = unit with { Arguments = shortcut.CompileArguments(ownDependencies) };
             }
+            // A unit that compiles will want the server: one started now is up while GCC runs (a cache hit above never starts one).
+            scoring?.StartIfAbsent();
             var compileStart = DateTime.UtcNow;
             CompileOutcome compiled;
             using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);

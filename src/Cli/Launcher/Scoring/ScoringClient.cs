@@ -69,6 +69,15 @@ internal sealed class ScoringClient(ServerPaths paths, TimeSpan idle, bool start
     /// <summary>Why the server last declined a unit job, or null.</summary>
     public string? Declined { get; private set; }
 
+    /// <summary>
+    /// Starts a server when none is listening, without waiting for it: called when a unit begins, so that a server
+    /// started by a build's first unit is up (and warming) while GCC compiles, for the units that follow.
+    /// </summary>
+    public void StartIfAbsent()
+    {
+        if (startServer && !_failed && _socket is null && !File.Exists(paths.Socket)) StartServer();
+    }
+
     /// <summary>The server's state, or null when none answers (never starts one).</summary>
     public ServerStatus? Status()
     {

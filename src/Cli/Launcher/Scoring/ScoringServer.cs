@@ -61,6 +61,7 @@ internal sealed class ScoringServer(ServerPaths paths, TimeSpan idle)
             Console.Error.WriteLine($"compilerllm-cc: no scoring server: cannot listen on {paths.Socket}: {e.Message}");
             return 1;
         }
+        _ = Task.Run(_unitService.Prewarm);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cancel);
         var watchdog = Task.Run(async () =>
         {

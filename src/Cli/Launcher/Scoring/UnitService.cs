@@ -22,6 +22,25 @@ internal sealed class UnitService
     /// <summary>Units run to the end (done or GCC's object failing), for the server's status.</summary>
     public long Units => Interlocked.Read(ref _units);
 
+    /// <summary>
+    /// Builds what the first unit would otherwise wait for: the rule catalogues, Iced's decoder, encoder and formatter
+    /// tables, and the shipped policy with ONNX Runtime. The server runs it beside its first requests; best effort.
+    /// </summary>
+    public void Prewarm()
+    {
+        try
+        {
+            _ = Rewriting.RuleCatalogue.All.Count;
+            _ = new Assembly.AsmPrinter();
+            var decoder = Iced.Intel.Decoder.Create(64, new Iced.Intel.ByteArrayCodeReader([0x48, 0x01, 0xd8])); // add %rbx, %rax
+            decoder.Decode(out var instruction);
+            Iced.Intel.Encoder.Create(64, new Iced.Intel.StreamCodeWriter(Stream.Null)).TryEncode(instruction, 0, out _, out _);
+            var request = PolicyRequest.Default;
+            if (File.Exists(request.ModelPath) && Policy(request, request.Identity()) is { Model: { } model }) _ = model.Threshold;
+        }
+        catch (Exception e) when (e is Inference.PolicyLoadException or IOException or UnauthorizedAccessException) { }
+    }
+
     public FrameWriter Run(UnitJob job)
     {
         var reply = new FrameWriter().Byte(0);

@@ -41,14 +41,15 @@ internal sealed record UnitJob(
     string CacheConfiguration)
 {
     /// <summary>
-    /// The variables that decide which tools run and what they write (the driver's search for <c>as</c>, the
-    /// assembler's temporary files, the dynamic loader, ONNX Runtime): the server serves a unit only when its own
-    /// values are the launcher's, so that a unit never depends on which process did its work.
+    /// The variables that decide which programs the server's part runs (the driver's search for <c>as</c>, the dynamic
+    /// loader, ONNX Runtime): the server serves a unit only when its own values are the launcher's, so that a unit never
+    /// depends on which process did its work. The locale and <c>SOURCE_DATE_EPOCH</c> are not among them: they change
+    /// what GCC's compiler proper writes, which the launcher runs itself, and at most the words of an assembler error
+    /// the server passes on, never an object (autotools builds run some compiles under <c>LC_ALL=C</c>).
     /// </summary>
     public static readonly string[] ToolEnvironment =
     [
-        "PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX", "TMPDIR", "LD_LIBRARY_PATH", "LD_PRELOAD",
-        "LANG", "LC_ALL", "LC_MESSAGES", "SOURCE_DATE_EPOCH", "COMPILERLLM_ONNXRUNTIME",
+        "PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX", "LD_LIBRARY_PATH", "LD_PRELOAD", "COMPILERLLM_ONNXRUNTIME",
     ];
 
     /// <summary>This process's values of <see cref="ToolEnvironment"/>.</summary>

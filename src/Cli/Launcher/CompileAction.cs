@@ -194,20 +194,20 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
                 switch (served.Outcome)
                 {
                     case Scoring.UnitJobOutcome.Done when served.Report is { } report:
-                        return (report, (bool?)served.EntryHeld);
+                        return (Report: report, HeldByServer: (bool?)served.EntryHeld);
                     case Scoring.UnitJobOutcome.GccObjectFailed:
                         throw new ServedGccObjectException(served.Message);
                 }
             }
             if (server?.Declined is { } declined) log.Write(LauncherCode.ServerDeclined, $"{unit.Source}: the server does not run this unit ({declined}); running it here");
-            return (UnitWork.Run(builder, unit, options, models.Variant), (bool?)null);
+            return (Report: UnitWork.Run(builder, unit, options, models.Variant), HeldByServer: (bool?)null);
         });
         try
         {
             if (run.Wait(settings.Timeout))
             {
-                heldByServer = run.Result.Item2;
-                return run.Result.Item1;
+                heldByServer = run.Result.HeldByServer;
+                return run.Result.Report;
             }
         }
         catch (AggregateException e) when (e.InnerException is GccObjectException or ServedGccObjectException)

@@ -105,6 +105,16 @@ public sealed class UnitServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_compiler_named_by_a_relative_path_is_declined()
+    {
+        var (_, served) = Compiled("served");
+        var answer = Answer(new UnitService(), JobFor(served) with { Compiler = "./bin/gcc" });
+        Assert.Equal(UnitJobOutcome.Declined, answer.Outcome);
+        Assert.Contains("relative path", answer.Message);
+        Assert.False(File.Exists(served.Files.Object));
+    }
+
+    [Fact]
     public void A_policy_file_that_is_not_the_launchers_is_declined()
     {
         var (_, served) = Compiled("served");

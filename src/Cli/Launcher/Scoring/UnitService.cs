@@ -46,6 +46,9 @@ internal sealed class UnitService
         var reply = new FrameWriter().Byte(0);
         if (EnvironmentDifference(job) is { } variable)
             return UnitJobReply.Write(reply, UnitJobOutcome.Declined, $"{variable} is not the server's");
+        // A program named relative to the launcher's directory would be looked up relative to the server's.
+        if (job.Compiler.Contains('/') && !Path.IsPathRooted(job.Compiler))
+            return UnitJobReply.Write(reply, UnitJobOutcome.Declined, "the compiler is named by a relative path");
         if (!PolicyRequest.TryParse(job.Policy, job.WorkingDirectory, out var request, out string? error))
             return UnitJobReply.Write(reply, UnitJobOutcome.Declined, error ?? "policy");
         try

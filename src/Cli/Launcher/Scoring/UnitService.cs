@@ -93,9 +93,12 @@ internal sealed class UnitService
         }
     }
 
-    private static string? EnvironmentDifference(UnitJob job)
+    /// <summary>The server's own values of <see cref="UnitJob.ToolEnvironment"/>: its environment does not change while it runs.</summary>
+    private readonly IReadOnlyList<string> _environment = UnitJob.CurrentEnvironment();
+
+    private string? EnvironmentDifference(UnitJob job)
     {
-        var mine = UnitJob.CurrentEnvironment();
+        var mine = _environment;
         if (job.Environment.Count != mine.Count) return "the environment";
         for (int i = 0; i < mine.Count; i++)
             if (!string.Equals(mine[i], job.Environment[i], StringComparison.Ordinal)) return UnitJob.ToolEnvironment[i];

@@ -5,4 +5,5 @@ root.Subcommands.Add(CompilerLLM.Training.FitSupervisedCommand.Create());
 root.Subcommands.Add(CompilerLLM.Training.TrainCommand.Create(ablate: false));
 root.Subcommands.Add(CompilerLLM.Training.TrainCommand.Create(ablate: true));
 root.Subcommands.Add(CompilerLLM.Training.TrainVariantsCommand.Create());
+root.Subcommands.Add(CompilerLLM.Training.AssignVariantsCommand.Create());
 return root.Parse(args).Invoke();

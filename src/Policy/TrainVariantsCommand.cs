@@ -175,7 +175,7 @@ internal static class TrainVariantsCommand
         var final = VariantTrainer.Train(programs, Options(s, s.CrossGroup, s.Surprise, s.Seed), curve);
         byte[] onnx = final.ToOnnx(new Dictionary<string, string>
         {
-            ["compilerllm.variant_dataset_sha256"] = Sha256(s.Dataset),
+            [VariantPolicy.TrainingDatasetKey] = Sha256(s.Dataset),
             [VariantPolicy.RequiresProfileKey] = requiresProfile ? "true" : "false",
         });
         string modelPath = Path.Combine(s.Out, VariantPolicy.DefaultModelFileName);

@@ -40,6 +40,12 @@ public sealed class VariantPolicy : IDisposable
     /// </summary>
     public bool RequiresProfile => _model.Metadata.TryGetValue(RequiresProfileKey, out string? v) && v == "true";
 
+    /// <summary>The metadata key of <see cref="TrainingDatasetSha256"/> (the trainer writes it).</summary>
+    public const string TrainingDatasetKey = "compilerllm.variant_dataset_sha256";
+
+    /// <summary>SHA-256 of the variant dataset the model was trained on (lower-case hex), or null when it does not say.</summary>
+    public string? TrainingDatasetSha256 => _model.Metadata.TryGetValue(TrainingDatasetKey, out string? v) ? v : null;
+
     /// <summary>Loads and checks a model; <see cref="PolicyLoadException"/> for anything wrong with the file or ONNX Runtime.</summary>
     public static VariantPolicy Load(string path, OrtLibrary? library = null) => new(ScoringModel.Load(path, Contract, library));
 

@@ -36,6 +36,8 @@ public static class VariantMethods
     /// alternative only where it clears the noise margin over that choice), at program level from the measurements: the
     /// best measured variant everywhere when its whole interval lies above the zero-shot assignment's (proxy) speedup
     /// times 1 + <paramref name="margin"/>, else the zero-shot assignment (<paramref name="zeroShot"/>; null: base).
+    /// Base (the project's flags, exactly the reference) is one of the alternatives, as it is among the package's
+    /// candidates: a zero-shot choice measured slower than the project's own flags beyond the margin goes back to them.
     /// A measurement of the program itself (as tune mode times the project's own benchmark), so not cross-validated;
     /// measured again independently by the harness, its ratio carries no winner's curse.
     /// </summary>
@@ -44,7 +46,7 @@ public static class VariantMethods
         int[] start = zeroShot?[i] ?? p.Uniform(0);
         double clear = p.Proxy(start) + Math.Log(1 + margin);
         int best = -1;
-        for (int j = 1; j < p.LogRatio.Length; j++)
+        for (int j = 0; j < p.LogRatio.Length; j++)
             if (double.IsFinite(p.LogLow[j]) && p.LogLow[j] > clear && (best < 0 || p.LogRatio[j] > p.LogRatio[best])) best = j;
         return best < 0 ? start : p.Uniform(best);
     })];

@@ -64,6 +64,12 @@ public sealed class VariantDatasetTests : IDisposable
         Assert.Equal([unroll, unroll], VariantMethods.Tune([program], 0.06, [[novec, 0]])[0]);
         // From a zero-shot choice already at unroll on the heavy unit (proxy 0.75·log 1.10), unroll everywhere does not clear it by 2%.
         Assert.Equal([unroll, 0], VariantMethods.Tune([program], 0.02, [[unroll, 0]])[0]);
+        // A zero-shot choice measured 10% slower than the project's flags, with no variant better than base: back to base.
+        double[] Without(double[] x) { var c = (double[])x.Clone(); c[unroll] = double.NaN; return c; }
+        var slower = new VariantProgram(1, "slower", [.. program.Units.Select(u => u with { Candidates = [0, novec] })],
+            Without(program.LogRatio), Without(program.LogLow), Without(program.LogHigh), []);
+        Assert.Equal([0, 0], VariantMethods.Tune([slower], 0.02, [[novec, novec]])[0]);
+        Assert.Equal([novec, novec], VariantMethods.Tune([slower], 0.12, [[novec, novec]])[0]);
         var mixed = VariantEvaluation.MixedPairs([program]).Single();
         Assert.Equal(0.75 * Math.Log(1.10), mixed.Proxy, 12);
         Assert.Equal(Math.Log(1.07), mixed.Measured, 12);

@@ -1,8 +1,12 @@
 namespace CompilerLLM.Variants;
 
 /// <summary>
-/// The variants a build may choose from, as data, one row each. The table holds only what carries measured headroom on
-/// the development suite (docs/variants.md has the measurements that kept or dropped each row).
+/// The variants a build may choose from, as data, one row each (docs/variants.md has what each row measured on the
+/// development suite). Not every row has shown headroom: <c>novec</c>, <c>vect-cheap</c>, <c>align32</c> and
+/// <c>ipa-pta</c> measured no program faster beyond noise, and <c>pgo-unroll</c> measured the same as <c>pgo</c>
+/// (profile use turns unrolling on); the shipped model was never trained on them and scores them −1000, so a build
+/// never chooses them. Dropping them changes the model's input and needs a retrained model (docs/variants.md, "What the
+/// other variants measured").
 /// </summary>
 public static class VariantTable
 {

@@ -89,8 +89,6 @@ internal static class AssignVariantsCommand
                 ("tune", VariantMethods.Tune(programs, margin, zeroShot)),
                 ("oracle", VariantMethods.Oracle(programs)),
             };
-            string? directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-            if (directory is not null) Directory.CreateDirectory(directory);
             Outputs.WriteTextIfDifferent(outputPath, AssignmentsFile.Write(programs, methods));
 
             // The proxy from the dataset's own measurements, where every chosen variant was measured.

@@ -118,7 +118,15 @@ internal static class AssignVariantsCommand
             return $"{policy.ModelPath} does not record its training dataset ({VariantPolicy.TrainingDatasetKey}), so it cannot be shown to be {trainedOnPath}";
         if (!string.Equals(recorded, sha, StringComparison.OrdinalIgnoreCase))
             return $"{policy.ModelPath} was trained on a dataset with SHA-256 {recorded}, not {trainedOnPath} ({sha})";
-        var seen = VariantDataset.Load(trainedOnPath).Programs.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> seen;
+        try
+        {
+            seen = VariantDataset.Load(trainedOnPath).Programs.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return $"{trainedOnPath}: {e.Message}";
+        }
         var both = programs.Where(p => seen.Contains(p.Name)).Select(p => p.Name).ToList();
         return both.Count == 0 ? null
             : $"{both.Count} program(s) of the dataset are in the model's training data {trainedOnPath}: {string.Join(", ", both)} (use --programs of `compilerllm variants` to measure others)";

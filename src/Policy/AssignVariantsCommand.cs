@@ -36,15 +36,7 @@ internal static class AssignVariantsCommand
         VariantCorpus corpus;
         try
         {
-            var dataset = VariantDataset.Load(datasetPath);
-            try
-            {
-                corpus = VariantCorpus.From(dataset);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{datasetPath}: {e.Message}", e);
-            }
+            corpus = VariantCorpus.Load(datasetPath);
         }
         catch (InvalidDataException e)
         {

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using CompilerLLM.Lab.Variants;
 using CompilerLLM.Training.Learning;
 using CompilerLLM.Training.Variants;
 using CompilerLLM.Variants;
@@ -70,16 +69,7 @@ internal static class TrainVariantsCommand
         VariantCorpus corpus;
         try
         {
-            // Load's message names the file; the feature-schema checks' do not.
-            var dataset = VariantDataset.Load(s.Dataset);
-            try
-            {
-                corpus = VariantCorpus.From(dataset);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{s.Dataset}: {e.Message}", e);
-            }
+            corpus = VariantCorpus.Load(s.Dataset);
         }
         catch (InvalidDataException e)
         {

@@ -36,6 +36,21 @@ public sealed class VariantCorpus
     /// Checks the feature schema (the file's schema is <see cref="VariantDataset.Load"/>'s) and prepares every program;
     /// <see cref="InvalidDataException"/> naming the first problem.
     /// </summary>
+    /// <summary>Reads a dataset file into a corpus; <see cref="InvalidDataException"/> naming the file for anything wrong with it.</summary>
+    public static VariantCorpus Load(string path)
+    {
+        // Load's message names the file; the feature-schema checks' do not.
+        var dataset = VariantDataset.Load(path);
+        try
+        {
+            return From(dataset);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
     public static VariantCorpus From(VariantDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);

@@ -15,7 +15,9 @@
 # empty cache with the server left running by the build before, as in a developer's next build), SERVER=0 (the
 # launcher's scoring server off everywhere), KEEP_CACHE=1 (the default mode keeps the
 # launcher's cache of earlier runs instead of starting cold), LAUNCHER (a compilerllm-cc to use; default: the one
-# scripts/pack-launcher.sh installs into artifacts/tools, packed when missing).
+# scripts/pack-launcher.sh installs into artifacts/tools, packed when missing), LAUNCHER_B (--time: a second
+# compilerllm-cc, e.g. before a change; a mode named with -b, such as cold-b, runs with it and its own scoring server,
+# interleaved with the others, and the summary adds its ratio to the same mode without -b).
 # Sources, builds, caches and logs live under .cache/projects/ (git-ignored); fetching is skipped when present.
 # Exit status: non-zero when any build or test suite fails (or, for --fault, when replay does not catch the fault).
 set -euo pipefail
@@ -78,7 +80,9 @@ mkdir -p "$base/src" "$base/logs"
 export COMPILERLLM_SERVER_DIR="$base/server"
 [ "${SERVER:-1}" = 1 ] || export COMPILERLLM_SERVER=false
 stop_server() { "$launcher" --stop-server >/dev/null 2>&1 || true; }
-trap stop_server EXIT
+launcher_b=${LAUNCHER_B:-}
+stop_server_b() { [ -z "$launcher_b" ] || COMPILERLLM_SERVER_DIR="$base/server-b" "$launcher_b" --stop-server >/dev/null 2>&1 || true; }
+trap 'stop_server; stop_server_b' EXIT
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=
@@ -221,6 +225,10 @@ print(r["units"], r["optimized"], r["unchanged"], r["fallbacks"], r["rewrites"],
 }
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+# CPU seconds the whole machine has spent busy (user, nice, system, irq, softirq): over a build, the CPU of the build,
+# the scoring server included, which a wall clock on a shared 2-core VM blurs.
+clock_ticks=$(getconf CLK_TCK)
+busy_seconds() { awk -v hz="$clock_ticks" '/^cpu / {printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat; }
 
 # ---------------------------------------------------------------------------------------------------------------
 check_mode() {
@@ -311,6 +319,9 @@ counts() { local p f s t; read -r p f s t <<<"$1"; echo "$p passed, $f failed, $
 # hits). Cold: an empty cache directory and no scoring server for each run; warm: a cache primed once before the rounds.
 time_mode() {
   local names=("$@") name stats="$base/logs/time.tsv"
+  if [[ " $time_modes " == *-b" "* ]] && [ ! -x "$launcher_b" ]; then
+    echo "launcher-projects: MODES has a -b mode; LAUNCHER_B must name a compilerllm-cc" >&2; exit 2
+  fi
   : >"$stats"
   echo "build time: $rounds interleaved rounds per project, $jobs jobs; load average at start $(load_average) on $(nproc) cores"
   for name in "${names[@]}"; do
@@ -322,26 +333,36 @@ time_mode() {
     rm -rf "$base/time-cache/warm-$name"
     COMPILERLLM_CACHE_DIR="$base/time-cache/warm-$name" configure_step "$name" "$dir" launcher
     COMPILERLLM_CACHE_DIR="$base/time-cache/warm-$name" build_step "$name" "$dir" launcher
+    if [[ " $time_modes " == *" warm-b "* ]]; then
+      rm -rf "$base/time-cache/b/warm-$name"
+      (export PATH="$(dirname "$launcher_b"):$PATH" COMPILERLLM_SERVER_DIR="$base/server-b" COMPILERLLM_CACHE_DIR="$base/time-cache/b/warm-$name"
+       configure_step "$name" "$dir" launcher && build_step "$name" "$dir" launcher)
+    fi
     local modes=($time_modes) nm
     nm=${#modes[@]}
     for ((r = 0; r < rounds; r++)); do
       for ((k = 0; k < nm; k++)); do
         m=${modes[$(((r + k) % nm))]}
-        local cache_dir="$base/time-cache/warm-$name" cc_mode=launcher server=true
+        # A mode ending in -b is the same mode with LAUNCHER_B (first on PATH, its own server and caches).
+        local caches="$base/time-cache" mode_path=$PATH server_dir=$COMPILERLLM_SERVER_DIR stop=stop_server
+        [[ "$m" != *-b ]] || { caches="$base/time-cache/b"; mode_path="$(dirname "$launcher_b"):$PATH" server_dir="$base/server-b" stop=stop_server_b; }
+        local cache_dir="$caches/warm-$name" cc_mode=launcher server=true
         # Cold: an empty cache and no scoring server (the build's first unit that scores starts it); cold-local: the
         # same, with the server off (every unit starts ONNX Runtime itself); cold-server: an empty cache with the
         # server left running from the build before (a developer's next build within server_idle).
-        case "$m" in cold | cold-local) cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; stop_server ;; esac
-        [ "$m" != cold-server ] || { cache_dir="$base/time-cache/cold"; rm -rf "$cache_dir"; }
-        [ "$m" != cold-local ] || server=false
+        local base_mode=${m%-b}
+        case "$base_mode" in cold | cold-local) cache_dir="$caches/cold"; rm -rf "$cache_dir"; $stop ;; esac
+        [ "$base_mode" != cold-server ] || { cache_dir="$caches/cold"; rm -rf "$cache_dir"; }
+        [ "$base_mode" != cold-local ] || server=false
         [ "$m" != plain ] || cc_mode=plain
-        local t0 t1 t2
+        local t0 t1 t2 c1 c2
         t0=$(date +%s.%N)
-        COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir configure_step "$name" "$dir" "$cc_mode"
-        t1=$(date +%s.%N)
-        COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir build_step "$name" "$dir" "$cc_mode"
-        t2=$(date +%s.%N)
-        printf '%s\t%s\t%d\t%s\t%s\t%s\n' "$name" "$m" "$r" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$stats"
+        PATH=$mode_path COMPILERLLM_SERVER_DIR=$server_dir COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir configure_step "$name" "$dir" "$cc_mode"
+        t1=$(date +%s.%N); c1=$(busy_seconds)
+        PATH=$mode_path COMPILERLLM_SERVER_DIR=$server_dir COMPILERLLM_SERVER=$server COMPILERLLM_CACHE_DIR=$cache_dir build_step "$name" "$dir" "$cc_mode"
+        t2=$(date +%s.%N); c2=$(busy_seconds)
+        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\n' "$name" "$m" "$r" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" \
+          "$(echo "$c2 - $c1" | bc -l)" >>"$stats"
       done
     done
     echo "  $name: done, load average $(load_average)"
@@ -351,8 +372,8 @@ import sys, statistics, math
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 systems = dict(p.split("=") for p in sys.argv[2].split())
 data = {}
-for name, mode, rnd, conf, build, load in rows:
-    data.setdefault(name, {}).setdefault(mode, {})[int(rnd)] = (float(conf), float(build), float(load))
+for name, mode, rnd, conf, build, load, cpu in rows:
+    data.setdefault(name, {}).setdefault(mode, {})[int(rnd)] = (float(conf), float(build), float(load), float(cpu))
 
 def median_interval(xs):
     """Distribution-free interval for the median from order statistics: the narrowest (x(k), x(n+1-k)) whose
@@ -367,28 +388,41 @@ def median_interval(xs):
 print()
 print("Ratios to the plain gcc build of the same round (per-round ratio: median and a distribution-free interval for")
 print("the median; min: ratio of the fastest runs). Goals: cold <= 1.25x, warm <= 1.05x (build step).")
-hdr = f"{'project':9} {'system':9} {'step':9} {'mode':10} {'n':>2} {'plain min s':>11} {'min s':>7} {'min ratio':>9} {'median ratio':>12} {'interval (cover)':>22} {'goal':>5} {'load':>5}"
+hdr = f"{'project':9} {'system':9} {'step':9} {'mode':10} {'n':>2} {'plain min s':>11} {'min s':>7} {'min ratio':>9} {'median ratio':>12} {'interval (cover)':>22} {'goal':>5} {'load':>5} {'cpu ratio':>9}"
 print(hdr); print("-" * len(hdr))
 for name, modes in data.items():
     steps = ["build"] if systems.get(name) in ("make", "wordfreq") else ["configure", "build", "total"]
     for step in steps:
-        for mode in ("cold", "cold-local", "cold-server", "warm"):
+        for mode in [m + b for m in ("cold", "cold-local", "cold-server", "warm") for b in ("", "-b")]:
             rounds = sorted(set(modes.get("plain", {})) & set(modes.get(mode, {})))
             if not rounds: continue
             def t(m, r):
-                c, b, _ = modes[m][r]
+                c, b = modes[m][r][:2]
                 return {"configure": c, "build": b, "total": c + b}[step]
             ratios = [t(mode, r) / t("plain", r) for r in rounds]
             pmin = min(t("plain", r) for r in rounds); mmin = min(t(mode, r) for r in rounds)
             lo, hi, cover = median_interval(ratios)
             med = statistics.median(ratios)
-            goal = {"cold": 1.25, "cold-local": 1.25, "cold-server": 1.25, "warm": 1.05}[mode]
+            goal = {"cold": 1.25, "cold-local": 1.25, "cold-server": 1.25, "warm": 1.05}[mode.removesuffix("-b")]
             verdict = ("met" if hi <= goal else "no" if lo > goal else "?") if step == "build" else ""
             load = statistics.median(modes[mode][r][2] for r in rounds)
+            cpu = f"{statistics.median(modes[mode][r][3] / modes['plain'][r][3] for r in rounds):>8.2f}x" if step == "build" else ""
             print(f"{name:9} {systems.get(name, ''):9} {step:9} {mode:10} {len(rounds):>2} {pmin:>11.2f} {mmin:>7.2f} {mmin / pmin:>8.2f}x {med:>11.2f}x "
-                  f"{f'[{lo:.2f}, {hi:.2f}] ({cover:.0%})':>22} {verdict:>5} {load:>5.1f}")
+                  f"{f'[{lo:.2f}, {hi:.2f}] ({cover:.0%})':>22} {verdict:>5} {load:>5.1f} {cpu:>9}")
+pairs = [(name, step, m) for name, modes in data.items() for m in ("cold", "cold-local", "cold-server", "warm")
+         for step in ("build",) if m in modes and m + "-b" in modes]
+if pairs:
+    print()
+    print("LAUNCHER against LAUNCHER_B, same mode, same round (build step; below 1 = LAUNCHER is faster):")
+    for name, step, m in pairs:
+        rounds = sorted(set(data[name][m]) & set(data[name][m + "-b"]))
+        ratios = [data[name][m][r][1] / data[name][m + "-b"][r][1] for r in rounds]
+        lo, hi, cover = median_interval(ratios)
+        cpu = statistics.median(data[name][m][r][3] / data[name][m + "-b"][r][3] for r in rounds)
+        print(f"  {name:9} {m:11} n={len(rounds)} wall: median {statistics.median(ratios):.3f} [{lo:.3f}, {hi:.3f}] ({cover:.0%}); cpu: median {cpu:.3f}")
 print("goal: met = the whole interval is within the goal, no = the whole interval is above it, ? = undecided.")
 print("load: median 1-minute load average at the end of the runs (the machine has %s cores)." % __import__("os").cpu_count())
+print("cpu ratio: median per-round ratio of the CPU the machine spent during the build step (the scoring server included).")
 PY
   echo "load average at the end $(load_average); raw times: ${stats#"$root"/}"
 }

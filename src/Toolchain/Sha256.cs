@@ -52,6 +52,37 @@ public static class Sha256
     }
 }
 
+/// <summary>
+/// SHA-256 over pieces whose total length is known before the first one: the managed compression below
+/// <see cref="Sha256.NativeFrom"/> bytes, the platform's from there (a cache key over a unit's 6 MB of assembly took
+/// 150 ms of managed hashing, about 4 ms through OpenSSL with the CPU's SHA extensions). Both give the same digest.
+/// </summary>
+public struct Sha256Pieces
+{
+    private Sha256Hasher _managed;
+    private readonly System.Security.Cryptography.IncrementalHash? _platform;
+
+    /// <param name="totalLength">The number of bytes that will be appended, all pieces together.</param>
+    public Sha256Pieces(long totalLength) =>
+        _platform = totalLength >= Sha256.NativeFrom
+            ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256)
+            : null;
+
+    /// <summary>Adds <paramref name="data"/> to what is hashed.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        if (_platform is not null) _platform.AppendData(data);
+        else _managed.Append(data);
+    }
+
+    /// <summary>The digest of everything appended (the value is spent afterwards).</summary>
+    public byte[] Finish()
+    {
+        if (_platform is null) return _managed.Finish();
+        using (_platform) return _platform.GetHashAndReset();
+    }
+}
+
 /// <summary>SHA-256 over data given in pieces; a value type, so hashing allocates nothing but the digest.</summary>
 public struct Sha256Hasher
 {

@@ -92,7 +92,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             UnitReport? report;
             using (PhaseTimings.Start("launcher.cache-lookup"))
             {
-                key = cache?.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc);
+                key = cache?.KeyOfFile(unit, unit.Files.Asm, gcc);
                 report = key is { } k ? cache!.TryRestore(k, unit, unit.Files.Object, out _) : null;
             }
             bool entryHeld = report is not null;

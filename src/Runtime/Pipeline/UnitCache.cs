@@ -38,12 +38,25 @@ public sealed class UnitCache(ContentCache store, string configuration)
     public string Configuration { get; } = configuration;
 
     /// <summary>The key of a unit whose GCC assembly is <paramref name="assemblyText"/>, built by <paramref name="gcc"/>.</summary>
-    public CacheKey KeyOf(TranslationUnit unit, string assemblyText, Gcc gcc) => CacheKey.Of(
+    public CacheKey KeyOf(TranslationUnit unit, string assemblyText, Gcc gcc) =>
+        CacheKey.Of([.. KeyParts(unit, gcc), ("assembly", assemblyText)]);
+
+    /// <summary>
+    /// The key of a unit whose GCC assembly is the file at <paramref name="assemblyPath"/>: equal to
+    /// <see cref="KeyOf(TranslationUnit, string, Gcc)"/> with the file's text, without reading the text into memory
+    /// when the file is ASCII (GCC's assembly is; anything else is read as text).
+    /// </summary>
+    public CacheKey KeyOfFile(TranslationUnit unit, string assemblyPath, Gcc gcc) =>
+        CacheKey.OfWithAsciiFile(KeyParts(unit, gcc), "assembly", assemblyPath)
+        ?? KeyOf(unit, File.ReadAllText(assemblyPath), gcc);
+
+    private (string Name, string Value)[] KeyParts(TranslationUnit unit, Gcc gcc) =>
+    [
         ("engine", EngineIdentity.Value),
         ("configuration", Configuration),
         ("tools", gcc.Identity),
         ("arguments", string.Join('\n', Gcc.ArgumentsForAssembly(unit.Arguments))),
-        ("assembly", assemblyText));
+    ];
 
     /// <summary>
     /// Restores a unit from the cache: GCC's object, ours and our assembly (each replaced only if its bytes differ,

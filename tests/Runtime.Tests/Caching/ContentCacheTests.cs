@@ -48,6 +48,51 @@ public sealed class ContentCacheTests : IDisposable
         Assert.Equal(CacheKey.Of(("a", "b")), CacheKey.Of(("a", "b")));
     }
 
+    [Fact]
+    public void A_key_is_the_sha256_of_its_parts_with_their_lengths_on_both_sides_of_the_platform_threshold()
+    {
+        foreach (int size in new[] { 10, Toolchain.Sha256.NativeFrom - 40, Toolchain.Sha256.NativeFrom + 3, 6_000_000 })
+        {
+            string text = string.Create(size, size, (span, seed) =>
+            {
+                var random = new Random(seed);
+                for (int i = 0; i < span.Length; i++) span[i] = (char)(i % 97 == 0 ? 'é' : ' ' + random.Next(95));
+            });
+            var expected = new MemoryStream();
+            foreach (string piece in new[] { "assembly", text, "flags", "-O3 -g" })
+            {
+                byte[] bytes = System.Text.Encoding.UTF8.GetBytes(piece);
+                expected.Write(BitConverter.GetBytes((long)bytes.Length));
+                expected.Write(bytes);
+            }
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(expected.ToArray())),
+                CacheKey.Of(("assembly", text), ("flags", "-O3 -g")).Hex);
+        }
+    }
+
+    [Fact]
+    public void A_key_over_an_ascii_file_read_in_pieces_equals_the_key_over_its_text()
+    {
+        (string, string)[] parts = [("engine", "e1"), ("arguments", "-O2\n-g")];
+        foreach (int size in new[] { 0, 100, (1 << 16) + 7, Toolchain.Sha256.NativeFrom + 5 })
+        {
+            var random = new Random(size);
+            string text = string.Create(size, random, (span, r) => { for (int i = 0; i < span.Length; i++) span[i] = (char)(i % 50 == 49 ? '\n' : ' ' + r.Next(95)); });
+            string path = _temp.File($"unit-{size}.s");
+            System.IO.File.WriteAllText(path, text);
+            Assert.Equal(CacheKey.Of([.. parts, ("assembly", text)]), CacheKey.OfWithAsciiFile(parts, "assembly", path));
+            Assert.NotEqual(CacheKey.Of([.. parts, ("assembly", text + " ")]), CacheKey.OfWithAsciiFile(parts, "assembly", path));
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_ascii_gives_no_key_by_pieces()
+    {
+        string path = _temp.File("latin.s");
+        System.IO.File.WriteAllText(path, new string(' ', 70_000) + "\t.file\t\"caf\u00e9.c\"\n");
+        Assert.Null(CacheKey.OfWithAsciiFile([("engine", "e1")], "assembly", path));
+    }
+
     [Theory]
     [InlineData("flip")]
     [InlineData("truncate")]

@@ -73,6 +73,21 @@ public sealed class UnitBuilderTests : IDisposable
     }
 
     [Fact]
+    public void The_key_of_a_units_assembly_file_is_the_key_of_its_text_ascii_or_not()
+    {
+        var cache = new UnitCache(new ContentCache(_temp.File("cache"), 1 << 24), "policy all");
+        var unit = Unit("keyed", "-O2", "-g");
+        Assert.True(_builder.Compile(unit, assembleGccObject: false).Succeeded);
+        var gcc = _builder.Gcc;
+        Assert.Equal(cache.KeyOf(unit, File.ReadAllText(unit.Files.Asm), gcc), cache.KeyOfFile(unit, unit.Files.Asm, gcc));
+
+        File.AppendAllText(unit.Files.Asm, "# caf\u00e9\n"); // not ASCII: read as text, the same key as the text's
+        var text = File.ReadAllText(unit.Files.Asm);
+        Assert.Equal(cache.KeyOf(unit, text, gcc), cache.KeyOfFile(unit, unit.Files.Asm, gcc));
+        Assert.NotEqual(cache.KeyOf(unit, text + "\n", gcc), cache.KeyOfFile(unit, unit.Files.Asm, gcc));
+    }
+
+    [Fact]
     public void Other_flags_or_another_configuration_miss()
     {
         var store = new ContentCache(_temp.File("cache"), 1 << 24);

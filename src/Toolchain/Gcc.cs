@@ -11,6 +11,9 @@ public enum NativeOutputKind : byte
     SharedLibrary,
 }
 
+/// <summary>What <see cref="Gcc.CompileAndAssemble"/> ran: the compile, and the assembler when the compile succeeded and it started.</summary>
+public sealed record CompileAndAssembleOutcome(ProcessResult Compiler, ProcessResult? Assembler);
+
 /// <summary>
 /// The GCC driver, the archiver and the linker, exactly as every build of ours runs them: the MSBuild tasks, the
 /// compiler launcher and evaluation alike, so that what is measured is what users get. No shell is involved.
@@ -39,6 +42,115 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
         Run(Options.Compiler, dependencyFile is null
             ? ["-S", .. args, source, "-o", assemblyOut]
             : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", assemblyOut]);
+
+    /// <summary>
+    /// <c>gcc -S</c> (as <see cref="CompileToAssembly"/>, the same arguments) and GCC's object of its text at once:
+    /// cc1 writes the assembly into a FIFO, whose text goes both to <paramref name="assemblyOut"/> and to the driver's
+    /// own <c>as</c> command (<see cref="AssemblerCommand"/>), which runs beside cc1 as under <c>gcc -pipe</c>. The text
+    /// is cc1's, byte for byte, and the object the one <see cref="Assemble"/> makes of it, but the assembler's time
+    /// hides behind the compiler's where a core is free. Null when it cannot run so (no direct <c>as</c> command, no
+    /// FIFO, the text not written whole); the caller then compiles and assembles one after the other. When the compile
+    /// fails, no object is left and the assembler's result is null.
+    /// </summary>
+    public CompileAndAssembleOutcome? CompileAndAssemble(string source, IReadOnlyList<string> args, string assemblyOut, string objectOut,
+        string? dependencyFile = null, string? dependencyTarget = null)
+    {
+        if (!Options.AssembleDirectly) return null;
+        if (AssemblerCommand.For(this, WithoutDependencyOptions(args).ToList(), "--", objectOut, Options.MemoDirectory) is not { } assembler) return null;
+        string fifo = assemblyOut + ".fifo";
+        File.Delete(fifo);
+        if (!NamedPipe.TryCreate(fifo)) return null;
+        try
+        {
+            // Our own writer end, held until cc1 has exited, so that the text is never cut short: cc1 may open the
+            // FIFO after the reader starts, and a FIFO without writers reads as ended. Opening it read-write never waits.
+            var keepOpen = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+            using var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            using var text = new FileStream(assemblyOut, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            Task<bool>? copy = null;
+            var assembling = ProcessRunner.RunAsync(new ProcessSpec(assembler[0], assembler.Skip(1).ToList())
+            {
+                WorkingDirectory = WorkingDirectory,
+                Timeout = Options.ToolTimeout,
+                StandardInputFeed = stdin => copy = Task.Factory.StartNew(() => Tee(input, text, stdin), TaskCreationOptions.LongRunning),
+            });
+            // An assembler that did not start never fed: the text is still read, or cc1 would wait on a full pipe.
+            copy ??= Task.Factory.StartNew(() => Tee(input, text, null), TaskCreationOptions.LongRunning);
+            ProcessResult? compiled = null;
+            Exception? failure = null;
+            try
+            {
+                compiled = Run(Options.Compiler, dependencyFile is null
+                    ? ["-S", .. args, source, "-o", fifo]
+                    : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", fifo]);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            keepOpen.Dispose();
+            bool whole = copy.GetAwaiter().GetResult();
+            ProcessResult? assembled;
+            try
+            {
+                assembled = assembling.GetAwaiter().GetResult();
+            }
+            catch (ToolNotFoundException)
+            {
+                assembled = null;
+            }
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            if (compiled!.Succeeded && whole) return new CompileAndAssembleOutcome(compiled, assembled);
+            File.Delete(objectOut);
+            return whole ? new CompileAndAssembleOutcome(compiled, null) : null;
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    /// <summary>
+    /// Copies the FIFO's text to the file and, while the assembler reads, to its stdin; reads to the end whatever
+    /// fails, so that cc1 never waits on a full pipe. False when the file did not get the whole text.
+    /// </summary>
+    private static bool Tee(Stream input, Stream text, Stream? assembler)
+    {
+        byte[] buffer = new byte[1 << 16];
+        bool whole = true;
+        for (int read; (read = input.Read(buffer)) > 0;)
+        {
+            if (whole)
+            {
+                try
+                {
+                    text.Write(buffer, 0, read);
+                }
+                catch (IOException)
+                {
+                    whole = false; // a full disk: the caller compiles again the plain way, and GCC says what it says
+                }
+            }
+            if (assembler is null) continue;
+            try
+            {
+                assembler.Write(buffer, 0, read);
+            }
+            catch (IOException)
+            {
+                assembler = null; // it stopped reading (it failed or timed out): its result says why
+            }
+        }
+        try
+        {
+            text.Flush();
+        }
+        catch (IOException)
+        {
+            whole = false;
+        }
+        return whole;
+    }
 
     /// <summary>
     /// Assembles as the driver does (<c>gcc -c -x assembler x.s</c> with the unit's flags), which runs <c>as</c> with

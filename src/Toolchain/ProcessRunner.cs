@@ -18,6 +18,14 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     public string? StandardInput { get; init; }
 
     /// <summary>
+    /// Streams the child's stdin instead of <see cref="StandardInput"/>: called once, as the child starts, with its
+    /// stdin as a stream, which is closed when the returned task ends. The feed runs beside the child (it should not
+    /// block the caller: start a task of its own), and a write that fails because the child stopped reading is the
+    /// feed's to handle; the run ends only when the feed has.
+    /// </summary>
+    public Func<Stream, Task>? StandardInputFeed { get; init; }
+
+    /// <summary>
     /// Bounds the whole run, including draining output that a background descendant may keep open
     /// after the tool itself exits. Null (or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>)
     /// means no timeout.
@@ -108,7 +116,9 @@ public static class ProcessRunner
         using var abandonPumps = new CancellationTokenSource();
         var stdout = new StreamPump(process.StandardOutput, abandonPumps.Token);
         var stderr = new StreamPump(process.StandardError, abandonPumps.Token);
-        Task stdin = WriteStandardInputAsync(process.StandardInput, spec.StandardInput, abandonPumps.Token);
+        Task stdin = spec.StandardInputFeed is { } feed
+            ? FeedStandardInputAsync(process.StandardInput, feed)
+            : WriteStandardInputAsync(process.StandardInput, spec.StandardInput, abandonPumps.Token);
 
         using var timeoutCts = timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var linkedCts = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
@@ -357,6 +367,25 @@ public static class ProcessRunner
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             // Closing flushes; the same broken-pipe reasoning as above applies.
+        }
+    }
+
+    private static async Task FeedStandardInputAsync(StreamWriter writer, Func<Stream, Task> feed)
+    {
+        try
+        {
+            await feed(writer.BaseStream).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // As for a string: a tool that stops reading is judged by its exit code and output.
+        }
+        try
+        {
+            writer.BaseStream.Close();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
         }
     }
 

@@ -76,7 +76,7 @@ internal sealed class CompileAction(LauncherSettings settings, LauncherLog log)
             scoring?.StartIfAbsent();
             var compileStart = DateTime.UtcNow;
             CompileOutcome compiled;
-            using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: false);
+            using (PhaseTimings.Start("launcher.gcc-S")) compiled = builder.Compile(unit, writeDependencies: false, assembleGccObject: true);
             // A failure may be GCC's (a source error) or ours (our temporary folder): the original command, run as it
             // is, tells which and says it in GCC's own words.
             if (!compiled.Compiler.Succeeded) return null;

@@ -46,6 +46,7 @@ public sealed partial class UnitBuilder(Gcc gcc)
         var files = unit.Files;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(files.Asm))!);
         string tempAsm = Outputs.TempFor(files.Asm);
+        if (assembleGccObject && CompileAndAssemble(unit, writeDependencies, tempAsm) is { } both) return both;
         var compiled = writeDependencies
             ? Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm, files.Dependency, files.Object)
             : Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm);
@@ -60,6 +61,41 @@ public sealed partial class UnitBuilder(Gcc gcc)
         var assembled = AssembleGccObject(unit);
         if (!assembled.Succeeded) File.Delete(files.Dependency);
         return new CompileOutcome(compiled, assembled);
+    }
+
+    /// <summary>
+    /// <see cref="Compile"/> with GCC's object assembled while GCC writes the assembly (<see cref="Gcc.CompileAndAssemble"/>);
+    /// null when that cannot run, and nothing is left behind then.
+    /// </summary>
+    private CompileOutcome? CompileAndAssemble(TranslationUnit unit, bool writeDependencies, string tempAsm)
+    {
+        var files = unit.Files;
+        string tempObj = Outputs.TempFor(files.Object);
+        var both = writeDependencies
+            ? Gcc.CompileAndAssemble(unit.Source, unit.Arguments, tempAsm, tempObj, files.Dependency, files.Object)
+            : Gcc.CompileAndAssemble(unit.Source, unit.Arguments, tempAsm, tempObj);
+        if (both is null)
+        {
+            File.Delete(tempAsm);
+            return null;
+        }
+        if (!both.Compiler.Succeeded)
+        {
+            File.Delete(tempAsm);
+            File.Delete(files.Dependency);
+            return new CompileOutcome(both.Compiler, null);
+        }
+        Outputs.ReplaceIfDifferent(tempAsm, files.Asm);
+        if (both.Assembler is { Succeeded: true })
+        {
+            Outputs.ReplaceIfDifferent(tempObj, files.Object);
+            return new CompileOutcome(both.Compiler, both.Assembler);
+        }
+        File.Delete(tempObj);
+        // The assembler did not start (the driver's own run says why) or rejected GCC's text: as Compile does.
+        var assembled = both.Assembler ?? AssembleGccObject(unit);
+        if (!assembled.Succeeded) File.Delete(files.Dependency);
+        return new CompileOutcome(both.Compiler, assembled);
     }
 
     /// <summary>GCC's object from GCC's assembly, through the driver with the unit's flags (equal to <c>gcc -c</c>'s).</summary>

@@ -58,6 +58,29 @@ public sealed class Sha256Tests
     }
 
     [Fact]
+    public void The_platform_for_every_size_gives_the_same_digests()
+    {
+        var random = new Random(11);
+        byte[] data = new byte[5000];
+        random.NextBytes(data);
+        string managed = Sha256.Hex(data), managedStream = Sha256.HexOf(new MemoryStream(data));
+        try
+        {
+            Sha256.PlatformForAll = true;
+            Assert.Equal(managed, Sha256.Hex(data));
+            Assert.Equal(managedStream, Sha256.HexOf(new MemoryStream(data)));
+            var pieces = new Sha256Pieces(data.Length);
+            pieces.Append(data.AsSpan(0, 17));
+            pieces.Append(data.AsSpan(17));
+            Assert.Equal(managed, Convert.ToHexStringLower(pieces.Finish()));
+        }
+        finally
+        {
+            Sha256.PlatformForAll = false;
+        }
+    }
+
+    [Fact]
     public void Text_is_hashed_as_utf8() =>
         Assert.Equal(Sha256.Hex(Encoding.UTF8.GetBytes("é→∑")), Sha256.Hex("é→∑"));
 }

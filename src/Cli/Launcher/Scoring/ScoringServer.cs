@@ -61,6 +61,7 @@ internal sealed class ScoringServer(ServerPaths paths, TimeSpan idle)
             Console.Error.WriteLine($"compilerllm-cc: no scoring server: cannot listen on {paths.Socket}: {e.Message}");
             return 1;
         }
+        Toolchain.Sha256.PlatformForAll = true; // a long-lived process: OpenSSL's load is paid once
         _ = Task.Run(_unitService.Prewarm);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cancel);
         var watchdog = Task.Run(async () =>

@@ -39,9 +39,14 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
     /// </summary>
     public ProcessResult CompileToAssembly(string source, IReadOnlyList<string> args, string assemblyOut,
         string? dependencyFile = null, string? dependencyTarget = null) =>
-        Run(Options.Compiler, dependencyFile is null
-            ? ["-S", .. args, source, "-o", assemblyOut]
-            : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", assemblyOut]);
+        Run(Options.Compiler, CompileToAssemblyArguments(source, args, assemblyOut, assemblyOut, dependencyFile, dependencyTarget));
+
+    /// <summary>The driver's arguments for <c>gcc -S</c>: the text to <paramref name="output"/>, the default dependency target <paramref name="assemblyOut"/>.</summary>
+    private static List<string> CompileToAssemblyArguments(string source, IReadOnlyList<string> args, string output, string assemblyOut,
+        string? dependencyFile, string? dependencyTarget) =>
+        dependencyFile is null
+            ? ["-S", .. args, source, "-o", output]
+            : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", output];
 
     /// <summary>
     /// <c>gcc -S</c> (as <see cref="CompileToAssembly"/>, the same arguments) and GCC's object of its text at once:
@@ -64,7 +69,7 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
         {
             // Our own writer end, held until cc1 has exited, so that the text is never cut short: cc1 may open the
             // FIFO after the reader starts, and a FIFO without writers reads as ended. Opening it read-write never waits.
-            var keepOpen = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+            using var keepOpen = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
             using var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
             using var text = new FileStream(assemblyOut, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             Task<bool>? copy = null;
@@ -80,15 +85,13 @@ public sealed class Gcc(ToolchainOptions options, string? workingDirectory = nul
             Exception? failure = null;
             try
             {
-                compiled = Run(Options.Compiler, dependencyFile is null
-                    ? ["-S", .. args, source, "-o", fifo]
-                    : ["-S", .. args, "-MMD", "-MF", dependencyFile, "-MT", dependencyTarget ?? assemblyOut, source, "-o", fifo]);
+                compiled = Run(Options.Compiler, CompileToAssemblyArguments(source, args, fifo, assemblyOut, dependencyFile, dependencyTarget));
             }
             catch (Exception e)
             {
                 failure = e;
             }
-            keepOpen.Dispose();
+            keepOpen.Dispose(); // cc1 has exited: once its text is read, the FIFO ends
             bool whole = copy.GetAwaiter().GetResult();
             ProcessResult? assembled;
             try

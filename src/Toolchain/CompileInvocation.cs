@@ -25,6 +25,13 @@ public enum PassReason : byte
     NotX8664,
     /// <summary><c>-save-temps</c>, <c>-wrapper</c> and other driver modes that change what files appear.</summary>
     DriverMode,
+    /// <summary>
+    /// Options with which GCC writes or reads files named after the object (<c>-gsplit-dwarf</c>'s <c>.dwo</c>,
+    /// <c>--coverage</c>, <c>-fprofile-arcs</c>, <c>-ftest-coverage</c>, <c>-fprofile-generate</c> and
+    /// <c>-fprofile-use</c>'s <c>.gcno</c>/<c>.gcda</c>, <c>-fstack-usage</c>'s <c>.su</c>, <c>-fcallgraph-info</c>,
+    /// <c>-fdump-…</c>): compiled to assembly under the launcher's own name, they would be named after that.
+    /// </summary>
+    FilesNamedAfterObject,
 }
 
 /// <summary>One source's share of a several-source <c>gcc -c</c>: its own command line and what it compiles.</summary>
@@ -56,6 +63,11 @@ public sealed record CompileInvocation(string Source, SourceLanguage Language, s
         "-aux-info", "-L", "-l", "-T", "-u", "-z", "--param", "-e", "-A", "-wrapper", "-dumpbase", "-dumpdir", "-dumpbase-ext",
         "-specs", "--sysroot",
     };
+
+    private static bool NamesFilesAfterObject(string a) =>
+        a is "-gsplit-dwarf" or "--coverage" or "-fprofile-arcs" or "-ftest-coverage" or "-fstack-usage"
+        || a.StartsWith("-fprofile-generate", StringComparison.Ordinal) || a.StartsWith("-fprofile-use", StringComparison.Ordinal)
+        || a.StartsWith("-fcallgraph-info", StringComparison.Ordinal) || a.StartsWith("-fdump-", StringComparison.Ordinal);
 
     private static readonly string[] CExtensions = [".c", ".i"];
     private static readonly string[] CPlusPlusExtensions = [".cc", ".cp", ".cxx", ".cpp", ".CPP", ".c++", ".C", ".ii"];
@@ -103,6 +115,7 @@ public sealed record CompileInvocation(string Source, SourceLanguage Language, s
             }
             if (a.StartsWith("-x", StringComparison.Ordinal)) return Pass(PassReason.ExplicitLanguage, out reason);
             if (a.StartsWith("-save-temps", StringComparison.Ordinal)) return Pass(PassReason.DriverMode, out reason);
+            if (NamesFilesAfterObject(a)) return Pass(PassReason.FilesNamedAfterObject, out reason);
             if (a.StartsWith("-flto", StringComparison.Ordinal) && a != "-flto=none") return Pass(PassReason.LinkTimeOptimization, out reason);
             if (a.StartsWith("-MT", StringComparison.Ordinal) || a.StartsWith("-MQ", StringComparison.Ordinal)) dependencyTarget = true;
             if (a.StartsWith("-MF", StringComparison.Ordinal)) dependencyFile = true;

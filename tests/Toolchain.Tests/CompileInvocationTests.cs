@@ -19,6 +19,7 @@ public sealed class CompileInvocationTests : IDisposable
     [InlineData("-c x.cpp -std=c++17", "x.cpp", "x.o", "-std=c++17")]
     [InlineData("-c x.i", "x.i", "x.o", "")]
     [InlineData("-c -Wa,--noexecstack -g3 -fPIC x.c", "x.c", "x.o", "-Wa,--noexecstack -g3 -fPIC")]
+    [InlineData("-O2 -fprofile-update=atomic -fno-stack-usage -c x.c", "x.c", "x.o", "-O2 -fprofile-update=atomic -fno-stack-usage")]
     [InlineData("-c x.c -flto=none", "x.c", "x.o", "-flto=none")]
     [InlineData("-c -MD -MF x.dep -MT tgt x.c", "x.c", "x.o", "-MD -MF x.dep -MT tgt")]
     [InlineData("-c -MMD -MP x.c -o d/y.o", "x.c", "d/y.o", "-MMD -MP -MF d/y.d -MQ d/y.o")]
@@ -56,6 +57,15 @@ public sealed class CompileInvocationTests : IDisposable
     [InlineData("-mx32 -c x.c", PassReason.NotX8664)]
     [InlineData("-save-temps -c x.c", PassReason.DriverMode)]
     [InlineData("-save-temps=obj -c x.c", PassReason.DriverMode)]
+    [InlineData("-O2 -g -gsplit-dwarf -c x.c -o x.o", PassReason.FilesNamedAfterObject)]
+    [InlineData("-O2 --coverage -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-fprofile-arcs -ftest-coverage -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-ftest-coverage -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-O2 -fprofile-generate -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-O2 -fprofile-use=prof -fprofile-partial-training -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-O2 -fstack-usage -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-fcallgraph-info=su -c x.c", PassReason.FilesNamedAfterObject)]
+    [InlineData("-fdump-tree-optimized -c x.c", PassReason.FilesNamedAfterObject)]
     public void Anything_else_passes_through_with_its_reason(string commandLine, PassReason expected)
     {
         Assert.Null(CompileInvocation.Classify(Words(commandLine), out var reason));

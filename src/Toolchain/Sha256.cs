@@ -24,7 +24,8 @@ public static class Sha256
     /// </summary>
     public static bool PlatformForAll { get; set; }
 
-    private static bool UsePlatform(long length) => PlatformForAll || length >= NativeFrom;
+    /// <summary>Whether <paramref name="length"/> bytes are hashed by the platform (see <see cref="NativeFrom"/>, <see cref="PlatformForAll"/>).</summary>
+    internal static bool UsePlatform(long length) => PlatformForAll || length >= NativeFrom;
 
     /// <summary>The digest of <paramref name="data"/>.</summary>
     public static byte[] HashData(ReadOnlySpan<byte> data)
@@ -72,7 +73,7 @@ public struct Sha256Pieces
 
     /// <param name="totalLength">The number of bytes that will be appended, all pieces together.</param>
     public Sha256Pieces(long totalLength) =>
-        _platform = Sha256.PlatformForAll || totalLength >= Sha256.NativeFrom
+        _platform = Sha256.UsePlatform(totalLength)
             ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256)
             : null;
 

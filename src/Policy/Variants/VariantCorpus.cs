@@ -32,10 +32,6 @@ public sealed class VariantCorpus
         return -1;
     }
 
-    /// <summary>
-    /// Checks the feature schema (the file's schema is <see cref="VariantDataset.Load"/>'s) and prepares every program;
-    /// <see cref="InvalidDataException"/> naming the first problem.
-    /// </summary>
     /// <summary>Reads a dataset file into a corpus; <see cref="InvalidDataException"/> naming the file for anything wrong with it.</summary>
     public static VariantCorpus Load(string path)
     {
@@ -51,6 +47,10 @@ public sealed class VariantCorpus
         }
     }
 
+    /// <summary>
+    /// Checks the feature schema (the file's schema is <see cref="VariantDataset.Load"/>'s) and prepares every program;
+    /// <see cref="InvalidDataException"/> naming the first problem.
+    /// </summary>
     public static VariantCorpus From(VariantDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);

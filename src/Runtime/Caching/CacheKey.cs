@@ -20,11 +20,7 @@ public readonly record struct CacheKey(string Hex)
     {
         var counts = ByteCounts(parts, out long total);
         var hash = new Sha256Pieces(total);
-        for (int i = 0; i < parts.Length; i++)
-        {
-            AppendText(ref hash, parts[i].Name, counts[2 * i]);
-            AppendText(ref hash, parts[i].Value, counts[2 * i + 1]);
-        }
+        AppendParts(ref hash, parts, counts);
         return new CacheKey(Convert.ToHexStringLower(hash.Finish()));
     }
 
@@ -42,11 +38,7 @@ public readonly record struct CacheKey(string Hex)
         var counts = ByteCounts(parts, out long total);
         int nameCount = Encoding.UTF8.GetByteCount(fileName);
         var hash = new Sha256Pieces(total + 2 * sizeof(long) + nameCount + fileLength);
-        for (int i = 0; i < parts.Length; i++)
-        {
-            AppendText(ref hash, parts[i].Name, counts[2 * i]);
-            AppendText(ref hash, parts[i].Value, counts[2 * i + 1]);
-        }
+        AppendParts(ref hash, parts, counts);
         AppendText(ref hash, fileName, nameCount);
         AppendLength(ref hash, fileLength);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -80,6 +72,15 @@ public readonly record struct CacheKey(string Hex)
             total += 2 * sizeof(long) + counts[2 * i] + counts[2 * i + 1];
         }
         return counts;
+    }
+
+    private static void AppendParts(ref Sha256Pieces hash, ReadOnlySpan<(string Name, string Value)> parts, int[] counts)
+    {
+        for (int i = 0; i < parts.Length; i++)
+        {
+            AppendText(ref hash, parts[i].Name, counts[2 * i]);
+            AppendText(ref hash, parts[i].Value, counts[2 * i + 1]);
+        }
     }
 
     private static void AppendLength(ref Sha256Pieces hash, long length)

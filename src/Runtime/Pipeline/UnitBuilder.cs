@@ -38,18 +38,18 @@ public sealed partial class UnitBuilder(Gcc gcc)
     /// <param name="unit">The unit.</param>
     /// <param name="writeDependencies">Write the make-style dependency file (<see cref="UnitFiles.Dependency"/>).</param>
     /// <param name="assembleGccObject">
-    /// Also assemble GCC's object now. A front that optimizes at once with a cache passes false: a cache hit brings
-    /// GCC's object along, and <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?, VariantDecision?)"/> assembles it on a miss.
+    /// Also assemble GCC's object now, while cc1 writes the text where it can. With false, a cache hit brings GCC's
+    /// object along, and <see cref="Optimize(TranslationUnit, OptimizerOptions, UnitCache?, VariantDecision?)"/> assembles it on a miss.
     /// </param>
     public CompileOutcome Compile(TranslationUnit unit, bool writeDependencies = true, bool assembleGccObject = true)
     {
         var files = unit.Files;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(files.Asm))!);
-        string tempAsm = Outputs.TempFor(files.Asm);
-        if (assembleGccObject && CompileAndAssemble(unit, writeDependencies, tempAsm) is { } both) return both;
-        var compiled = writeDependencies
-            ? Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm, files.Dependency, files.Object)
-            : Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm);
+        string tempAsm = Outputs.TempFor(files.Asm), tempObj = Outputs.TempFor(files.Object);
+        string? dependencyFile = writeDependencies ? files.Dependency : null, dependencyTarget = writeDependencies ? files.Object : null;
+        // GCC's object beside cc1 where it can be made so (Gcc.CompileAndAssemble), else compile, then assemble.
+        var both = assembleGccObject ? Gcc.CompileAndAssemble(unit.Source, unit.Arguments, tempAsm, tempObj, dependencyFile, dependencyTarget) : null;
+        var compiled = both?.Compiler ?? Gcc.CompileToAssembly(unit.Source, unit.Arguments, tempAsm, dependencyFile, dependencyTarget);
         if (!compiled.Succeeded)
         {
             File.Delete(tempAsm);
@@ -57,45 +57,17 @@ public sealed partial class UnitBuilder(Gcc gcc)
             return new CompileOutcome(compiled, null);
         }
         bool asmChanged = Outputs.ReplaceIfDifferent(tempAsm, files.Asm);
-        if (!assembleGccObject || (!asmChanged && File.Exists(files.Object))) return new CompileOutcome(compiled, null);
-        var assembled = AssembleGccObject(unit);
-        if (!assembled.Succeeded) File.Delete(files.Dependency);
-        return new CompileOutcome(compiled, assembled);
-    }
-
-    /// <summary>
-    /// <see cref="Compile"/> with GCC's object assembled while GCC writes the assembly (<see cref="Gcc.CompileAndAssemble"/>);
-    /// null when that cannot run, and nothing is left behind then.
-    /// </summary>
-    private CompileOutcome? CompileAndAssemble(TranslationUnit unit, bool writeDependencies, string tempAsm)
-    {
-        var files = unit.Files;
-        string tempObj = Outputs.TempFor(files.Object);
-        var both = writeDependencies
-            ? Gcc.CompileAndAssemble(unit.Source, unit.Arguments, tempAsm, tempObj, files.Dependency, files.Object)
-            : Gcc.CompileAndAssemble(unit.Source, unit.Arguments, tempAsm, tempObj);
-        if (both is null)
-        {
-            File.Delete(tempAsm);
-            return null;
-        }
-        if (!both.Compiler.Succeeded)
-        {
-            File.Delete(tempAsm);
-            File.Delete(files.Dependency);
-            return new CompileOutcome(both.Compiler, null);
-        }
-        Outputs.ReplaceIfDifferent(tempAsm, files.Asm);
-        if (both.Assembler is { Succeeded: true })
+        if (both?.Assembler is { Succeeded: true } alongside)
         {
             Outputs.ReplaceIfDifferent(tempObj, files.Object);
-            return new CompileOutcome(both.Compiler, both.Assembler);
+            return new CompileOutcome(compiled, alongside);
         }
         File.Delete(tempObj);
-        // The assembler did not start (the driver's own run says why) or rejected GCC's text: as Compile does.
-        var assembled = both.Assembler ?? AssembleGccObject(unit);
+        if (!assembleGccObject || (both is null && !asmChanged && File.Exists(files.Object))) return new CompileOutcome(compiled, null);
+        // An assembler that ran beside cc1 and failed has said why; one that did not start is the driver's to report.
+        var assembled = both?.Assembler ?? AssembleGccObject(unit);
         if (!assembled.Succeeded) File.Delete(files.Dependency);
-        return new CompileOutcome(both.Compiler, assembled);
+        return new CompileOutcome(compiled, assembled);
     }
 
     /// <summary>GCC's object from GCC's assembly, through the driver with the unit's flags (equal to <c>gcc -c</c>'s).</summary>
